@@ -1,1 +1,3 @@
-Console.WriteLine("gateway");
+using LLMKube.Gateway.Hosting;
+
+return await GatewayCommand.Create().Parse(args).InvokeAsync();

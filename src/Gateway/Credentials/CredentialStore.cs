@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+using System.Text;
+using LLMKube.Grains.Api;
+using LLMKube.Grains.Routing;
+
+namespace LLMKube.Gateway.Credentials;
+
+/// <summary>
+/// Resolves a backend's <see cref="CredentialRef"/> on this gateway: the key of a <c>Secret</c>
+/// document loaded with the resources, else the environment variable of the same name (as the
+/// Secret's keys become environment variables of a gateway pod). Values never leave this process.
+/// </summary>
+public sealed class CredentialStore
+{
+    private volatile FrozenDictionary<string, string> _secretValues = FrozenDictionary<string, string>.Empty;
+
+    /// <summary>Replaces the Secret documents known to this gateway.</summary>
+    public void Load(IEnumerable<Secret> secrets)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var secret in secrets)
+        {
+            var prefix = $"{secret.Metadata.NamespaceOrDefault}/{secret.Metadata.Name}/";
+            foreach (var (key, encoded) in secret.Data ?? [])
+            {
+                try { values[prefix + key] = Encoding.UTF8.GetString(Convert.FromBase64String(encoded)).Trim(); }
+                catch (FormatException) { /* an undecodable value counts as missing */ }
+            }
+            foreach (var (key, value) in secret.StringData ?? []) values[prefix + key] = value.Trim();
+        }
+        _secretValues = values.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The credential, or null when neither the Secret nor the environment has it.</summary>
+    public string? Resolve(string routerNamespace, CredentialRef reference)
+    {
+        if (_secretValues.TryGetValue($"{routerNamespace}/{reference.SecretName}/{reference.Key}", out var value) && value.Length > 0)
+            return value;
+        var env = Environment.GetEnvironmentVariable(reference.Key);
+        return string.IsNullOrWhiteSpace(env) ? null : env.Trim();
+    }
+}

@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using LLMKube.Grains.Routing;
+
+namespace LLMKube.Gateway.Forwarding;
+
+/// <summary>Header rules shared by forwarded and mirrored requests.</summary>
+internal static class UpstreamHeaders
+{
+    /// <summary>Inbound headers never copied upstream: hop-by-hop, framing, and the client's own credentials.</summary>
+    public static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "authorization", "content-length", "host",
+    };
+
+    /// <summary>
+    /// Drops the client's <c>Authorization</c>, injects the backend's credential in its provider's
+    /// shape, and asks for a fresh connection to cloud backends.
+    /// </summary>
+    public static void Apply(HttpRequestMessage request, BackendConfig backend, string? credential, TimeSpan connectTimeout)
+    {
+        var headers = request.Headers;
+        headers.Authorization = null;
+        headers.Remove("Proxy-Authorization");
+        if (credential is not null)
+        {
+            if (string.Equals(backend.Provider, "anthropic", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.Remove("x-api-key");
+                headers.TryAddWithoutValidation("x-api-key", credential);
+                headers.Remove("anthropic-version");
+                headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+            }
+            else
+            {
+                headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+            }
+        }
+        if (backend.Tier == BackendTier.Cloud) headers.ConnectionClose = true;
+        request.Options.Set(UpstreamClient.ConnectTimeoutKey, connectTimeout);
+    }
+}

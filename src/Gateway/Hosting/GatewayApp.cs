@@ -1,0 +1,98 @@
+using LLMKube.Gateway.Audit;
+using LLMKube.Gateway.Credentials;
+using LLMKube.Gateway.Errors;
+using LLMKube.Gateway.Forwarding;
+using LLMKube.Gateway.Resources;
+using LLMKube.Gateway.Routing;
+using LLMKube.Grains;
+using Microsoft.Extensions.Options;
+
+namespace LLMKube.Gateway.Hosting;
+
+/// <summary>Composition of the gateway process: services, the co-hosted silo, and the HTTP surface.</summary>
+public static class GatewayApp
+{
+    /// <summary>The OpenAI endpoints that are routed; the upstream path mirrors the inbound one.</summary>
+    public static readonly string[] RoutedPaths = ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"];
+
+    /// <summary>Builds the application. <paramref name="configure"/> lets tests replace services (clock, audit output).</summary>
+    public static WebApplication Build(string[] args, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("LLMKUBE_");
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The dispatcher enforces the body cap itself, to answer 413 in the OpenAI error shape.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
+
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        builder.Services.AddGatewayServices();
+        builder.AddStandaloneSilo();
+        configure?.Invoke(builder);
+        // After the silo, so the resources are applied to a running silo before the subscriber starts.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());
+        builder.Services.AddHostedService<RoutingTableSubscriber>();
+
+        var app = builder.Build();
+        app.MapGatewayEndpoints();
+        return app;
+    }
+
+    private static IServiceCollection AddGatewayServices(this IServiceCollection services)
+    {
+        services.AddHttpForwarder();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(RoutingClock.System);
+        services.AddSingleton<GatewayIdentity>();
+        services.AddSingleton<RoutingState>();
+        services.AddSingleton<CredentialStore>();
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<ShadowMirror>();
+        services.AddSingleton<ResourceSync>();
+        services.AddSingleton(sp => new AuditLog(Console.OpenStandardOutput(), sp.GetRequiredService<RoutingClock>().Time));
+        services.AddSingleton<Dispatcher>();
+        return services;
+    }
+
+    private static void MapGatewayEndpoints(this WebApplication app)
+    {
+        var dispatcher = app.Services.GetRequiredService<Dispatcher>();
+        foreach (var path in RoutedPaths)
+        {
+            app.Map(path, context => HttpMethods.IsPost(context.Request.Method)
+                ? dispatcher.HandleAsync(context)
+                : MethodNotAllowed(context, "POST"));
+        }
+        var routing = app.Services.GetRequiredService<RoutingState>();
+        app.Map("/v1/models", context =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+                return MethodNotAllowed(context, "GET, HEAD");
+            if (routing.Current is not { } plan)
+                return OpenAIError.WriteAsync(context, 503, "not_ready", "the gateway has not loaded its routing configuration yet");
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = plan.ModelsJson.Length;
+            return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(plan.ModelsJson).AsTask();
+        });
+        app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+        app.MapGet("/readyz", (IOptions<GatewayOptions> options) => routing.Current is { } plan
+            ? Results.Json(new ReadyStatus("ready", plan.Config.Router, plan.Snapshot.Version), GatewayJsonContext.Default.ReadyStatus)
+            : Results.Json(new ReadyStatus("not_ready", options.Value.Router ?? "", 0), GatewayJsonContext.Default.ReadyStatus, statusCode: 503));
+        app.MapFallback(context => OpenAIError.WriteAsync(context, 404, "not_found",
+            $"unknown path {context.Request.Method} {context.Request.Path}; this gateway serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models"));
+    }
+
+    private static Task MethodNotAllowed(HttpContext context, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        return OpenAIError.WriteAsync(context, 405, "method_not_allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allow}");
+    }
+}

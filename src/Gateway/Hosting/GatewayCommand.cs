@@ -1,0 +1,47 @@
+using System.CommandLine;
+using LLMKube.Gateway.Resources;
+
+namespace LLMKube.Gateway.Hosting;
+
+/// <summary>
+/// The gateway's command line. Flags are short forms of configuration keys (DESIGN.md §5): each
+/// one becomes a <c>Gateway:*</c> or <c>urls</c> setting, so appsettings and <c>LLMKUBE_</c>
+/// environment variables configure the same things.
+/// </summary>
+public static class GatewayCommand
+{
+    public static RootCommand Create()
+    {
+        var standalone = new Option<bool>("--standalone") { Description = "Co-host a silo in this process (the default; no Kubernetes or Redis needed)." };
+        var resources = new Option<string?>("--resources") { Description = "A YAML/JSON file or directory of ModelRouter, InferenceService and Secret documents; reloaded when it changes." };
+        var router = new Option<string?>("--router") { Description = "The ModelRouter to serve, <namespace>/<name>; optional when the resources hold exactly one." };
+        var urls = new Option<string?>("--urls") { Description = "Listen address(es), e.g. http://127.0.0.1:8080 (default)." };
+        var root = new RootCommand("LLMKube.Orleans gateway: one OpenAI-compatible endpoint in front of a ModelRouter's backends.")
+        {
+            standalone, resources, router, urls,
+        };
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Gateway:Standalone"] = "true",
+                ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:8080",
+            };
+            if (parse.GetValue(resources) is { } path) overrides["Gateway:Resources"] = path;
+            if (parse.GetValue(router) is { } name) overrides["Gateway:Router"] = name;
+            var app = GatewayApp.Build([.. parse.UnmatchedTokens], overrides);
+            try
+            {
+                await app.RunAsync(cancellationToken);
+                return 0;
+            }
+            catch (ResourceLoadException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+        });
+        return root;
+    }
+}

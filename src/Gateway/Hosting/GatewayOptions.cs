@@ -1,0 +1,40 @@
+namespace LLMKube.Gateway;
+
+/// <summary>
+/// Gateway configuration, bound from the <c>Gateway</c> section (appsettings, <c>LLMKUBE_Gateway__*</c>
+/// environment variables) and from the command-line short forms.
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Co-host a silo in this process (localhost clustering, in-memory storage).</summary>
+    public bool Standalone { get; set; }
+
+    /// <summary>A YAML/JSON file or a directory of them: ModelRouter, InferenceService and Secret documents.</summary>
+    public string? Resources { get; set; }
+
+    /// <summary>The router this gateway serves, <c>namespace/name</c>; optional when the resources hold exactly one.</summary>
+    public string? Router { get; set; }
+
+    /// <summary>Largest accepted request body; larger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Maximum nesting depth of a request body's JSON; deeper bodies get 400.</summary>
+    public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>How often the gateway compares its snapshot version with the routing table's.</summary>
+    public TimeSpan SnapshotPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the gateway renews its observer subscription (the grain expires it after 2 minutes).</summary>
+    public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Debounce applied to file change notifications before resources are reloaded.</summary>
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Concurrent shadow requests above this are dropped, so mirroring never queues.</summary>
+    public int MaxConcurrentShadowRequests { get; set; } = 64;
+
+    /// <summary>Silo-to-silo port of the co-hosted silo; 0 picks a free port.</summary>
+    public int SiloPort { get; set; }
+}

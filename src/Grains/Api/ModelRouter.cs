@@ -1,0 +1,69 @@
+namespace LLMKube.Grains.Api;
+
+/// <summary>The <c>ModelRouter</c> custom resource: backends, routing rules and policy.</summary>
+[GenerateSerializer]
+public sealed class ModelRouter : KubeObject
+{
+    public const string KindName = "ModelRouter";
+
+    [Id(0)] public ModelRouterSpec? Spec { get; set; }
+}
+
+/// <summary><c>ModelRouter.spec</c>.</summary>
+[GenerateSerializer]
+public sealed class ModelRouterSpec
+{
+    [Id(0)] public string? DataPlane { get; set; }
+    [Id(1)] public GatewayReference? GatewayRef { get; set; }
+    [Id(2)] public List<RouterBackend>? Backends { get; set; }
+    [Id(3)] public List<RouterRule>? Rules { get; set; }
+    [Id(4)] public string? DefaultRoute { get; set; }
+    [Id(5)] public string? DefaultRouteStrategy { get; set; }
+    [Id(6)] public RouterPolicy? Policy { get; set; }
+    [Id(7)] public EndpointSpec? Endpoint { get; set; }
+    [Id(8)] public RouterProxySpec? Proxy { get; set; }
+    [Id(9)] public McpServerSpec? McpServer { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class GatewayReference
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public string? Namespace { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class McpServerSpec
+{
+    [Id(0)] public bool Enabled { get; set; }
+}
+
+/// <summary><c>spec.endpoint</c>, shared by ModelRouter and InferenceService.</summary>
+[GenerateSerializer]
+public sealed class EndpointSpec
+{
+    [Id(0)] public int? Port { get; set; }
+    [Id(1)] public string? Path { get; set; }
+    [Id(2)] public string? Type { get; set; }
+    [Id(3)] public int? NodePort { get; set; }
+}
+
+/// <summary>
+/// <c>spec.proxy</c>: the gateway Deployment's shape and its data-plane timers. <c>connectTimeout</c>,
+/// <c>streamIdleTimeout</c> and <c>maxStreamDuration</c> are LLMKube.Orleans additions.
+/// </summary>
+[GenerateSerializer]
+public sealed class RouterProxySpec
+{
+    [Id(0)] public int? Replicas { get; set; }
+    [Id(1)] public int? RevisionHistoryLimit { get; set; }
+    [Id(2)] public string? Image { get; set; }
+    [Id(3)] public Dictionary<string, Dictionary<string, string>>? Resources { get; set; }
+    [Id(4)] public List<LocalObjectReference>? ImagePullSecrets { get; set; }
+    [Id(5)] public string? QuarantineDuration { get; set; }
+    [Id(6)] public string? ResponseHeaderTimeout { get; set; }
+    [Id(7)] public Dictionary<string, string>? NodeSelector { get; set; }
+    [Id(8)] public string? ConnectTimeout { get; set; }
+    [Id(9)] public string? StreamIdleTimeout { get; set; }
+    [Id(10)] public string? MaxStreamDuration { get; set; }
+}

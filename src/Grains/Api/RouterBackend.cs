@@ -1,0 +1,44 @@
+namespace LLMKube.Grains.Api;
+
+/// <summary><c>spec.backends[]</c>: one place a request can be sent.</summary>
+[GenerateSerializer]
+public sealed class RouterBackend
+{
+    [Id(0)] public string? Name { get; set; }
+    [Id(1)] public string? DisplayName { get; set; }
+    [Id(2)] public LocalObjectReference? InferenceServiceRef { get; set; }
+    [Id(3)] public ExternalProvider? External { get; set; }
+    /// <summary><c>local</c> or <c>cloud</c>; unset means local for an InferenceService and cloud for an external provider.</summary>
+    [Id(4)] public string? Tier { get; set; }
+    [Id(5)] public List<string>? Capabilities { get; set; }
+    /// <summary>Share of traffic under the <c>weighted</c> strategy; 1 when unset.</summary>
+    [Id(6)] public int? Weight { get; set; }
+    [Id(7)] public CostPerMillionTokens? CostPerMillionTokens { get; set; }
+    [Id(8)] public HealthCheckSpec? HealthCheck { get; set; }
+    [Id(9)] public string? Timeout { get; set; }
+}
+
+/// <summary><c>spec.backends[].external</c>: an out-of-cluster provider.</summary>
+[GenerateSerializer]
+public sealed class ExternalProvider
+{
+    [Id(0)] public string? Provider { get; set; }
+    [Id(1)] public string? Url { get; set; }
+    [Id(2)] public string? Model { get; set; }
+    [Id(3)] public LocalObjectReference? CredentialsSecretRef { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class CostPerMillionTokens
+{
+    [Id(0)] public string? PromptUSD { get; set; }
+    [Id(1)] public string? CompletionUSD { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class HealthCheckSpec
+{
+    [Id(0)] public string? Path { get; set; }
+    [Id(1)] public int? IntervalSeconds { get; set; }
+    [Id(2)] public int? TimeoutSeconds { get; set; }
+}

@@ -1,0 +1,29 @@
+namespace LLMKube.Grains.Backends;
+
+/// <summary>Circuit states. Half-open is not stored: it is <see cref="Open"/> once the quarantine has ended.</summary>
+public enum CircuitState { Closed, Open }
+
+/// <summary>
+/// The shared health of one backend, owned by its Backend grain and copied into every gateway's
+/// routing snapshot. Immutable; <see cref="Transitions"/> increases on every change so that a
+/// reader can tell a newer state from an older one.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record BackendHealth(
+    [property: Id(0)] CircuitState State,
+    [property: Id(1)] DateTimeOffset OpenUntil,
+    [property: Id(2)] int BackoffStep,
+    [property: Id(3)] long Transitions,
+    [property: Id(4)] string? LastError,
+    [property: Id(5)] DateTimeOffset ProbeLeaseUntil,
+    [property: Id(6)] string? ProbeHolder)
+{
+    /// <summary>A backend nobody has seen fail.</summary>
+    public static BackendHealth Healthy { get; } = new(CircuitState.Closed, default, 0, 0, null, default, null);
+
+    /// <summary>Closed: every request may use it.</summary>
+    public bool IsClosed => State == CircuitState.Closed;
+
+    /// <summary>Open and the quarantine has ended: one probe may go through.</summary>
+    public bool IsHalfOpen(DateTimeOffset now) => State == CircuitState.Open && now >= OpenUntil;
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using LLMKube.Grains.Api;
+
+namespace LLMKube.Grains.Resources;
+
+/// <summary>
+/// The objects read from one resource source (files, or later the Kubernetes API): everything a
+/// router needs to compile. Immutable; lookups treat an empty namespace as <c>default</c>.
+/// </summary>
+public sealed class ResourceSet
+{
+    private readonly Dictionary<string, ModelRouter> _routers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InferenceService> _inferenceServices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Secret> _secrets = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<KubeObject, string> _sources;
+
+    /// <summary>
+    /// Creates a set; when two objects share a namespace and name, lookups return the first.
+    /// <paramref name="sources"/> maps objects (by reference) to the file they were read from.
+    /// </summary>
+    public ResourceSet(
+        IEnumerable<ModelRouter>? routers = null,
+        IEnumerable<InferenceService>? inferenceServices = null,
+        IEnumerable<Secret>? secrets = null,
+        IReadOnlyDictionary<KubeObject, string>? sources = null)
+    {
+        Routers = Index(routers, _routers);
+        InferenceServices = Index(inferenceServices, _inferenceServices);
+        Secrets = Index(secrets, _secrets);
+        _sources = sources ?? new Dictionary<KubeObject, string>();
+    }
+
+    /// <summary>A set with no objects.</summary>
+    public static ResourceSet Empty { get; } = new();
+
+    public IReadOnlyList<ModelRouter> Routers { get; }
+    public IReadOnlyList<InferenceService> InferenceServices { get; }
+    public IReadOnlyList<Secret> Secrets { get; }
+
+    public ModelRouter? FindRouter(string? ns, string name) => _routers.GetValueOrDefault(Key(ns, name));
+
+    public InferenceService? FindInferenceService(string? ns, string name) => _inferenceServices.GetValueOrDefault(Key(ns, name));
+
+    public Secret? FindSecret(string? ns, string name) => _secrets.GetValueOrDefault(Key(ns, name));
+
+    /// <summary>The file (source name) <paramref name="item"/> was read from; null when unknown.</summary>
+    public string? SourceOf(KubeObject item) => _sources.GetValueOrDefault(item);
+
+    /// <summary>
+    /// Reads one key of a Secret as Kubernetes would expose it to a pod: <c>stringData</c> wins over
+    /// base64 <c>data</c>. False when the Secret or key is missing or the data is not valid base64.
+    /// </summary>
+    public bool TryGetSecretValue(string? ns, string secretName, string key, out string value)
+    {
+        value = "";
+        var secret = FindSecret(ns, secretName);
+        if (secret?.StringData?.TryGetValue(key, out var plain) == true && plain is not null)
+        {
+            value = plain;
+            return true;
+        }
+
+        if (secret?.Data?.TryGetValue(key, out var encoded) != true || encoded is null)
+        {
+            return false;
+        }
+
+        var buffer = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded.Trim(), buffer, out var written))
+        {
+            return false;
+        }
+
+        value = Encoding.UTF8.GetString(buffer, 0, written);
+        return true;
+    }
+
+    private static string Key(string? ns, string name) => $"{(string.IsNullOrEmpty(ns) ? "default" : ns)}/{name}";
+
+    private static T[] Index<T>(IEnumerable<T>? objects, Dictionary<string, T> index)
+        where T : KubeObject
+    {
+        var list = objects?.ToArray() ?? [];
+        foreach (var item in list)
+        {
+            index.TryAdd(item.Key, item);
+        }
+
+        return list;
+    }
+}

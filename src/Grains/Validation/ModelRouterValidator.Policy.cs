@@ -1,0 +1,207 @@
+using LLMKube.Grains.Api;
+
+namespace LLMKube.Grains.Validation;
+
+// spec.policy, spec.endpoint, spec.proxy and the checks that apply only to the Gateway data plane.
+public static partial class ModelRouterValidator
+{
+    private static readonly string[] _budgetScopes = ["router", "rule", "team"];
+    private static readonly string[] _classificationModes = ["header-only", "detector", "hybrid"];
+    private static readonly string[] _auditSinks = ["stdout", "file", "otlp"];
+    private static readonly string[] _serviceTypes = ["ClusterIP", "NodePort", "LoadBalancer"];
+
+    private static void ValidatePolicy(RouterPolicy? policy, HashSet<string> ruleNames, List<FieldError> errors)
+    {
+        if (policy is null)
+        {
+            return;
+        }
+
+        var budgets = policy.Budgets ?? [];
+        for (var i = 0; i < budgets.Count; i++)
+        {
+            ValidateBudget(budgets[i], $"spec.policy.budgets[{i}]", ruleNames, errors);
+        }
+
+        if (policy.Classification is { } classification)
+        {
+            CheckEnum(errors, "spec.policy.classification.mode", classification.Mode, _classificationModes);
+            var sensitive = classification.SensitiveClassifications ?? [];
+            for (var k = 0; k < sensitive.Count; k++)
+            {
+                CheckClassification(errors, $"spec.policy.classification.sensitiveClassifications[{k}]", sensitive[k]);
+            }
+        }
+
+        if (policy.AuditLog is { } auditLog)
+        {
+            CheckEnum(errors, "spec.policy.auditLog.sink", auditLog.Sink, _auditSinks);
+        }
+
+        if (policy.Auth?.Jwt is { } jwt)
+        {
+            CheckRequired(errors, "spec.policy.auth.jwt.provider", jwt.Provider);
+            CheckRequired(errors, "spec.policy.auth.jwt.issuer", jwt.Issuer);
+            CheckRequired(errors, "spec.policy.auth.jwt.jwksURI", jwt.JwksURI);
+            CheckRequired(errors, "spec.policy.auth.jwt.teamClaim", jwt.TeamClaim);
+        }
+
+        var allowlists = policy.Auth?.Allowlists ?? [];
+        for (var i = 0; i < allowlists.Count; i++)
+        {
+            CheckRequired(errors, $"spec.policy.auth.allowlists[{i}].team", allowlists[i]?.Team);
+        }
+    }
+
+    private static void ValidateBudget(BudgetSpec? budget, string path, HashSet<string> ruleNames, List<FieldError> errors)
+    {
+        if (budget is null)
+        {
+            errors.Add(new(path, "budget must be an object"));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(budget.Name))
+        {
+            errors.Add(new($"{path}.name", "name is required"));
+        }
+        else
+        {
+            CheckName(errors, $"{path}.name", budget.Name);
+        }
+
+        if (string.IsNullOrEmpty(budget.Scope))
+        {
+            errors.Add(new($"{path}.scope", "scope is required"));
+        }
+        else
+        {
+            CheckEnum(errors, $"{path}.scope", budget.Scope, _budgetScopes);
+        }
+
+        if (budget.Scope == "rule")
+        {
+            if (string.IsNullOrEmpty(budget.RuleName))
+            {
+                errors.Add(new($"{path}.ruleName", "ruleName is required when scope=rule"));
+            }
+            else if (!ruleNames.Contains(budget.RuleName))
+            {
+                errors.Add(new($"{path}.ruleName", $"references undefined rule \"{budget.RuleName}\""));
+            }
+        }
+
+        CheckMinimum(errors, $"{path}.windowSeconds", budget.WindowSeconds, 1);
+        CheckMinimum(errors, $"{path}.maxTokens", budget.MaxTokens, 1);
+        CheckDecimal(errors, $"{path}.maxUSD", budget.MaxUSD);
+        if (budget.MaxTokens is null && string.IsNullOrWhiteSpace(budget.MaxUSD))
+        {
+            errors.Add(new(path, "must set at least one of maxTokens or maxUSD"));
+        }
+    }
+
+    private static void ValidateEndpoint(EndpointSpec? endpoint, List<FieldError> errors)
+    {
+        if (endpoint is null)
+        {
+            return;
+        }
+
+        CheckRange(errors, "spec.endpoint.port", endpoint.Port, 1, 65535);
+        CheckEnum(errors, "spec.endpoint.type", endpoint.Type, _serviceTypes);
+        CheckRange(errors, "spec.endpoint.nodePort", endpoint.NodePort, 30000, 32767);
+    }
+
+    private static void ValidateProxy(RouterProxySpec? proxy, List<FieldError> errors)
+    {
+        if (proxy is null)
+        {
+            return;
+        }
+
+        CheckRange(errors, "spec.proxy.replicas", proxy.Replicas, 1, 10);
+        CheckMinimum(errors, "spec.proxy.revisionHistoryLimit", proxy.RevisionHistoryLimit, 0);
+        CheckPositiveDuration(errors, "spec.proxy.quarantineDuration", proxy.QuarantineDuration);
+        CheckPositiveDuration(errors, "spec.proxy.responseHeaderTimeout", proxy.ResponseHeaderTimeout);
+        CheckPositiveDuration(errors, "spec.proxy.connectTimeout", proxy.ConnectTimeout);
+        CheckPositiveDuration(errors, "spec.proxy.streamIdleTimeout", proxy.StreamIdleTimeout);
+        CheckPositiveDuration(errors, "spec.proxy.maxStreamDuration", proxy.MaxStreamDuration);
+    }
+
+    // Reference §3.3: what the Envoy AI Gateway cannot express. Only the checks that matter most.
+    private static void ValidateGatewayOnly(ModelRouterSpec spec, List<FieldError> errors)
+    {
+        const string notSupported = "is not supported when dataPlane is Gateway";
+        if (spec.GatewayRef is null)
+        {
+            errors.Add(new("spec.gatewayRef", "gatewayRef is required when dataPlane is Gateway"));
+        }
+
+        var rules = spec.Rules ?? [];
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var path = $"spec.rules[{i}]";
+            var match = rules[i]?.Match;
+            if (!string.IsNullOrEmpty(match?.TaskComplexity))
+            {
+                errors.Add(new($"{path}.match.taskComplexity", $"taskComplexity {notSupported}"));
+            }
+
+            if (match?.RequiredCapabilities is { Count: > 0 })
+            {
+                errors.Add(new($"{path}.match.requiredCapabilities", $"requiredCapabilities {notSupported}"));
+            }
+
+            if (match?.LatencySLOMs is not null)
+            {
+                errors.Add(new($"{path}.match.latencySLOMs", $"latencySLOMs {notSupported}"));
+            }
+
+            var models = match?.Models ?? [];
+            for (var k = 0; k < models.Count; k++)
+            {
+                if (models[k]?.IndexOfAny(['*', '?', '[']) >= 0)
+                {
+                    errors.Add(new($"{path}.match.models[{k}]", $"glob pattern \"{models[k]}\" {notSupported}"));
+                }
+            }
+
+            if (rules[i]?.Route?.Strategy is "shadow")
+            {
+                errors.Add(new($"{path}.route.strategy", $"strategy \"shadow\" {notSupported}"));
+            }
+        }
+
+        var budgets = spec.Policy?.Budgets ?? [];
+        for (var i = 0; i < budgets.Count; i++)
+        {
+            if (!string.IsNullOrEmpty(budgets[i]?.MaxUSD))
+            {
+                errors.Add(new($"spec.policy.budgets[{i}].maxUSD", $"maxUSD {notSupported}"));
+            }
+
+            if (budgets[i]?.Scope == "rule")
+            {
+                errors.Add(new($"spec.policy.budgets[{i}].scope", $"scope \"rule\" {notSupported}"));
+            }
+        }
+
+        if (spec.Policy?.AuditLog is not null)
+        {
+            errors.Add(new("spec.policy.auditLog", $"auditLog {notSupported}"));
+        }
+
+        if (spec.Policy?.Auth is { Allowlists.Count: > 0, Jwt: null })
+        {
+            errors.Add(new("spec.policy.auth.allowlists", "allowlists require auth.jwt"));
+        }
+    }
+
+    private static void CheckRequired(List<FieldError> errors, string path, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            errors.Add(new(path, $"{path[(path.LastIndexOf('.') + 1)..]} is required"));
+        }
+    }
+}

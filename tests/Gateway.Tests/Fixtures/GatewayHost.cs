@@ -1,0 +1,127 @@
+using LLMKube.Gateway.Audit;
+using LLMKube.Gateway.Hosting;
+using LLMKube.Gateway.Resources;
+using LLMKube.Gateway.Routing;
+using LLMKube.Grains;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LLMKube.Gateway.Tests.Fixtures;
+
+/// <summary>
+/// A standalone gateway (co-hosted silo, real Kestrel on 127.0.0.1) started in-process from YAML
+/// resources written to a temporary directory. The audit log, the logs and the routing clock are
+/// captured so tests can assert on them.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, string directory, LineCapture audit, LogCapture logs, FakeTimeProvider? clock)
+    {
+        _app = app;
+        Directory = directory;
+        Audit = audit;
+        Logs = logs;
+        Clock = clock;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Client { get; }
+    public string Directory { get; }
+    public LineCapture Audit { get; }
+    public LogCapture Logs { get; }
+
+    /// <summary>The routing clock (quarantine, backoff), when the host was started with a fake one.</summary>
+    public FakeTimeProvider? Clock { get; }
+
+    public string ResourcesFile => Path.Combine(Directory, "resources.yaml");
+
+    public T Service<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    internal RoutingState Routing => Service<RoutingState>();
+
+    public static async Task<GatewayHost> StartAsync(string yaml, bool fakeClock = false, IDictionary<string, string?>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "llmkube-test-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "resources.yaml"), yaml);
+        var audit = new LineCapture();
+        var logs = new LogCapture();
+        var clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
+        var all = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Gateway:Resources"] = directory,
+            ["Gateway:ReloadDebounce"] = "00:00:00.050",
+            ["Gateway:SnapshotPollInterval"] = "00:00:00.200",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        var app = GatewayApp.Build([], all, builder =>
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditLog(audit, TimeProvider.System)));
+            if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(new RoutingClock(clock)));
+        });
+        try
+        {
+            await app.StartAsync();
+            await app.Services.GetRequiredService<RoutingState>().Ready.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new GatewayHost(app, directory, audit, logs, clock);
+    }
+
+    /// <summary>Rewrites the resources file and waits for the watcher's reload to finish.</summary>
+    public async Task<ReloadResult> RewriteAsync(string yaml)
+    {
+        var sync = Service<ResourceSync>();
+        var done = new TaskCompletionSource<ReloadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnReloaded(ReloadResult r) => done.TrySetResult(r);
+        sync.Reloaded += OnReloaded;
+        try
+        {
+            await File.WriteAllTextAsync(ResourcesFile, yaml);
+            return await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            sync.Reloaded -= OnReloaded;
+        }
+    }
+
+    /// <summary>Waits until the plan in force satisfies <paramref name="condition"/>.</summary>
+    internal async Task WaitForPlanAsync(Func<RoutePlan, bool> condition, TimeSpan? timeout = null)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnApplied(RoutePlan p) { if (condition(p)) done.TrySetResult(); }
+        Routing.Applied += OnApplied;
+        try
+        {
+            if (Routing.Current is { } current && condition(current)) return;
+            await done.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            Routing.Applied -= OnApplied;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5))) await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
+    }
+}

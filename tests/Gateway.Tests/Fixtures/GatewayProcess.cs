@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LLMKube.Gateway.Tests.Fixtures;
+
+/// <summary>
+/// The real gateway executable (<c>dotnet LLMKube.Gateway.dll --standalone ...</c>) as a child
+/// process on 127.0.0.1, with its stdout and stderr captured.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private GatewayProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the gateway; with <paramref name="waitReady"/> waits for <c>/readyz</c>.</summary>
+    public static async Task<GatewayProcess> StartAsync(IEnumerable<string> arguments, bool waitReady = true, IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(GatewayDll());
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
+        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        if (waitReady) await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return gateway;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Stdout}\n{Stderr}");
+            try
+            {
+                using var response = await client.GetAsync("/readyz");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"gateway not ready after {timeout}:\n{Stdout}\n{Stderr}");
+    }
+
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully);
+
+    /// <summary>The gateway assembly built next to this test assembly's configuration.</summary>
+    public static string GatewayDll()
+    {
+        var testDir = AppContext.BaseDirectory; // .../tests/Gateway.Tests/bin/<Configuration>/net10.0/
+        var configuration = new DirectoryInfo(testDir).Parent!.Parent!.Name;
+        var root = new DirectoryInfo(testDir);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "LLMKube.Orleans.sln"))) root = root.Parent;
+        if (root is null) throw new InvalidOperationException("repository root not found");
+        var dll = Path.Combine(root.FullName, "src", "Gateway", "bin", configuration, "net10.0", "LLMKube.Gateway.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/Gateway first", dll);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,51 @@
+using LLMKube.Grains.Api;
+
+namespace LLMKube.Grains.Tests.Validation;
+
+/// <summary>A valid router shaped like the reference §4.3 example, for tests to break one field at a time.</summary>
+internal static class TestRouters
+{
+    public static ModelRouter Valid() => new()
+    {
+        ApiVersion = KubeObject.LLMKubeApiVersion,
+        Kind = ModelRouter.KindName,
+        Metadata = new ObjectMeta { Name = "my-router", Namespace = "team" },
+        Spec = new ModelRouterSpec
+        {
+            Backends =
+            [
+                new RouterBackend { Name = "local-qwen", InferenceServiceRef = new LocalObjectReference { Name = "qwen3-coder" } },
+                new RouterBackend
+                {
+                    Name = "cloud-opus",
+                    Tier = "cloud",
+                    External = new ExternalProvider { Provider = "anthropic", Model = "claude-opus-4-7" },
+                },
+            ],
+            Rules =
+            [
+                new RouterRule
+                {
+                    Name = "pii-stays-local",
+                    Match = new RuleMatch { DataClassification = ["pii"] },
+                    Route = new RuleRoute { Backends = ["local-qwen"] },
+                    FailClosed = true,
+                },
+                new RouterRule
+                {
+                    Name = "complex-to-cloud",
+                    Match = new RuleMatch { TaskComplexity = "complex" },
+                    Route = new RuleRoute { Backends = ["cloud-opus", "local-qwen"] },
+                },
+            ],
+            DefaultRoute = "local-qwen",
+        },
+    };
+
+    public static ModelRouter With(Action<ModelRouterSpec> change)
+    {
+        var router = Valid();
+        change(router.Spec!);
+        return router;
+    }
+}
