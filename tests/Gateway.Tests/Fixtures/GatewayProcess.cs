@@ -82,7 +82,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public static string GatewayDll()
     {
         var testDir = AppContext.BaseDirectory; // .../tests/Gateway.Tests/bin/<Configuration>/net10.0/
-        var configuration = new DirectoryInfo(testDir).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(testDir.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var root = new DirectoryInfo(testDir);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "LLMKube.Orleans.sln"))) root = root.Parent;
         if (root is null) throw new InvalidOperationException("repository root not found");
