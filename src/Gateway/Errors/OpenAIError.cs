@@ -34,13 +34,14 @@ internal static class OpenAIError
         return buffer.ToArray();
     }
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string message, TimeSpan? retryAfter = null)
+    public static Task WriteAsync(HttpContext context, int status, string code, string message, TimeSpan? retryAfter = null, string? allow = null)
     {
         var response = context.Response;
         if (response.HasStarted) return Task.CompletedTask;
         response.Clear();
         response.StatusCode = status;
         response.ContentType = "application/json";
+        if (allow is not null) response.Headers.Allow = allow;
         if (retryAfter is { } delay)
             response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = Body(status, code, message);

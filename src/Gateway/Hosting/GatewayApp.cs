@@ -92,7 +92,6 @@ public static class GatewayApp
 
     private static Task MethodNotAllowed(HttpContext context, string allow)
     {
-        context.Response.Headers.Allow = allow;
-        return OpenAIError.WriteAsync(context, 405, "method_not_allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allow}");
+        return OpenAIError.WriteAsync(context, 405, "method_not_allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allow}", allow: allow);
     }
 }
