@@ -5,6 +5,7 @@ using LLMKube.Gateway.Forwarding;
 using LLMKube.Gateway.Resources;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
+using LLMKube.Grains.Resources;
 using Microsoft.Extensions.Options;
 
 namespace LLMKube.Gateway.Hosting;
@@ -34,6 +35,11 @@ public static class GatewayApp
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        builder.Services.AddOptions<ResourceSyncOptions>().Configure<IOptions<GatewayOptions>>((sync, gateway) =>
+        {
+            sync.Path = gateway.Value.Resources;
+            sync.Debounce = gateway.Value.ReloadDebounce;
+        });
         builder.Services.AddGatewayServices();
         builder.AddStandaloneSilo();
         configure?.Invoke(builder);
@@ -57,6 +63,7 @@ public static class GatewayApp
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton<ResourceSync>();
+        services.AddSingleton<IResourceConsumer, GatewayResources>();
         services.AddSingleton(sp => new AuditLog(Console.OpenStandardOutput(), sp.GetRequiredService<RoutingClock>().Time));
         services.AddSingleton<Dispatcher>();
         return services;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LLMKube.Gateway.Resources;
+using LLMKube.Grains.Resources;
 
 namespace LLMKube.Gateway.Hosting;
 

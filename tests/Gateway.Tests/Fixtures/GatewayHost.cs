@@ -1,6 +1,6 @@
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Hosting;
-using LLMKube.Gateway.Resources;
+using LLMKube.Grains.Resources;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,4 +1,4 @@
-namespace LLMKube.Gateway.Resources;
+namespace LLMKube.Grains.Resources;
 
 /// <summary>Resources that cannot be served: the message lists one problem per line.</summary>
 public sealed class ResourceLoadException(string message) : Exception(message);

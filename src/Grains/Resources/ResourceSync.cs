@@ -1,24 +1,24 @@
-using LLMKube.Gateway.Credentials;
-using LLMKube.Grains.Resources;
 using LLMKube.Grains.Routers;
 using LLMKube.Grains.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace LLMKube.Gateway.Resources;
+namespace LLMKube.Grains.Resources;
 
 /// <summary>The outcome of one (re)load of the resource files.</summary>
 public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Problems, IReadOnlyList<string> Routers);
 
 /// <summary>
-/// Standalone source of truth: reads the resource files, validates and compiles every ModelRouter,
+/// The file source of truth (standalone gateways, and silos until the Kubernetes controller lands): reads the resource files, validates and compiles every ModelRouter,
 /// and applies them to their Router grains; then watches the files and does it again on change.
 /// An invalid set is refused as a whole: at start-up the process exits with one line per problem,
 /// on reload the last good config keeps serving.
 /// </summary>
 public sealed partial class ResourceSync(
     IGrainFactory grains,
-    CredentialStore credentials,
-    IOptions<GatewayOptions> options,
+    IEnumerable<IResourceConsumer> consumers,
+    IOptions<ResourceSyncOptions> options,
     ILogger<ResourceSync> logger) : IHostedService, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -30,7 +30,7 @@ public sealed partial class ResourceSync(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var path = options.Value.Resources;
+        var path = options.Value.Path;
         if (string.IsNullOrWhiteSpace(path))
             throw new ResourceLoadException("--resources is required: a YAML file or directory holding a ModelRouter (see samples/quickstart/)");
         var result = await LoadAndApplyAsync(initial: true);
@@ -68,7 +68,7 @@ public sealed partial class ResourceSync(
 
     private async Task<ReloadResult> LoadCoreAsync(bool initial)
     {
-        var path = options.Value.Resources!;
+        var path = options.Value.Path!;
         var load = ResourceLoader.LoadPath(path);
         var problems = load.Problems.Select(p => p.ToString()).ToList();
         var configs = new List<RouterConfig>();
@@ -80,25 +80,13 @@ public sealed partial class ResourceSync(
             if (compiled.Config is { } config) configs.Add(config);
         }
 
-        var selected = options.Value.Router;
-        if (selected is null && initial)
-        {
-            if (load.Resources.Routers.Count == 1) options.Value.Router = selected = load.Resources.Routers[0].Key;
-            else if (load.Resources.Routers.Count == 0) problems.Add($"{path}: no ModelRouter found");
-            else problems.Add($"{path}: {load.Resources.Routers.Count} ModelRouters found ({string.Join(", ", load.Resources.Routers.Select(r => r.Key))}); choose one with --router <namespace>/<name>");
-        }
-        else if (selected is not null && !selected.Contains('/'))
-        {
-            options.Value.Router = selected = "default/" + selected;
-        }
-        if (selected is not null && load.Resources.Routers.All(r => r.Key != selected))
-            problems.Add($"{path}: ModelRouter {selected} not found");
+        foreach (var consumer in consumers) problems.AddRange(consumer.Check(load.Resources, path, initial));
 
         var keys = configs.Select(c => c.Router).ToList();
         if (problems.Count > 0) return new ReloadResult(false, problems, keys);
 
-        credentials.Load(load.Resources.Secrets);
         foreach (var config in configs) await grains.GetGrain<IRouterGrain>(config.Router).Apply(config);
+        foreach (var consumer in consumers) consumer.Applied(load.Resources);
         return new ReloadResult(true, [], keys);
     }
 
@@ -123,7 +111,7 @@ public sealed partial class ResourceSync(
     private void Schedule()
     {
         _debounce ??= new Timer(_ => _ = ReloadFromWatcherAsync());
-        _debounce.Change(options.Value.ReloadDebounce, Timeout.InfiniteTimeSpan);
+        _debounce.Change(options.Value.Debounce, Timeout.InfiniteTimeSpan);
     }
 
     private async Task ReloadFromWatcherAsync()
