@@ -1,1 +1,3 @@
-Console.WriteLine("silo");
+using LLMKube.Silo.Hosting;
+
+return await SiloCommand.Create().Parse(args).InvokeAsync();

@@ -20,6 +20,7 @@ internal static class UpstreamHeaders
     public static void Apply(HttpRequestMessage request, BackendConfig backend, string? credential, TimeSpan connectTimeout)
     {
         var headers = request.Headers;
+        headers.Host = null; // the destination's host, never the gateway's
         headers.Authorization = null;
         headers.Remove("Proxy-Authorization");
         if (credential is not null)
