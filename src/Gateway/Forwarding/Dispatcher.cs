@@ -152,7 +152,7 @@ internal sealed class Dispatcher(
             if (admission == Admission.NeedProbe)
             {
                 var lease = (ruleTimeout ?? backend.Config.Timeout ?? config.Timers.ResponseHeaderTimeout) + config.Timers.ConnectTimeout + TimeSpan.FromSeconds(5);
-                (probe, skipUntil) = await backend.TryAcquireProbeAsync(lease);
+                (probe, skipUntil) = await backend.TryAcquireProbeAsync(lease, options.Value.ProbeLeaseTimeout);
                 admission = probe ? Admission.Go : Admission.Skip;
             }
             if (admission == Admission.Skip)

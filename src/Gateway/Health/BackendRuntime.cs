@@ -80,17 +80,18 @@ internal sealed class BackendRuntime
     /// Asks the Backend grain for the half-open probe lease; at most one request per gateway asks at a
     /// time. When the cluster cannot answer, this gateway probes on its own (degraded operation).
     /// </summary>
-    public async Task<(bool Granted, DateTimeOffset RetryAt)> TryAcquireProbeAsync(TimeSpan lease)
+    public async Task<(bool Granted, DateTimeOffset RetryAt)> TryAcquireProbeAsync(TimeSpan lease, TimeSpan wait)
     {
         if (Interlocked.CompareExchange(ref _probing, 1, 0) != 0)
             return (false, _clock.Now + TimeSpan.FromSeconds(1));
         ProbeDecision decision;
         try
         {
-            decision = await _grain.TryAcquireProbe(_reporter, lease);
+            decision = await _grain.TryAcquireProbe(_reporter, lease).WaitAsync(wait);
         }
         catch (Exception)
         {
+            // The cluster cannot answer: probe on this gateway's own authority (degraded operation).
             return (true, default);
         }
         lock (_gate)

@@ -5,12 +5,16 @@ using LLMKube.Gateway.Forwarding;
 using LLMKube.Gateway.Resources;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
+using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Resources;
 using Microsoft.Extensions.Options;
 
 namespace LLMKube.Gateway.Hosting;
 
-/// <summary>Composition of the gateway process: services, the co-hosted silo, and the HTTP surface.</summary>
+/// <summary>
+/// Composition of the gateway process: services, then either a co-hosted silo fed from resource files
+/// (standalone) or an Orleans client of a Redis-membership cluster, and the HTTP surface.
+/// </summary>
 public static class GatewayApp
 {
     /// <summary>The OpenAI endpoints that are routed; the upstream path mirrors the inbound one.</summary>
@@ -41,11 +45,24 @@ public static class GatewayApp
             sync.Path = gateway.Value.Resources;
             sync.Debounce = gateway.Value.ReloadDebounce;
         });
+        builder.Services.Configure<ClusterSettings>(builder.Configuration.GetSection(ClusterSettings.Section));
         builder.Services.AddGatewayServices();
-        builder.AddStandaloneSilo();
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var standalone = string.IsNullOrWhiteSpace(cluster.Redis);
+        builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.Standalone)}"] = standalone ? "true" : "false";
+        if (standalone)
+        {
+            builder.AddStandaloneSilo();
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.Router)}"]))
+                throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), ["--router <namespace>/<name> is required in cluster mode (--redis)"]);
+            builder.AddClusterClient(cluster);
+        }
         configure?.Invoke(builder);
         // After the silo, so the resources are applied to a running silo before the subscriber starts.
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());
+        if (standalone) builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());
         builder.Services.AddHostedService<RoutingTableSubscriber>();
 
         var app = builder.Build();
@@ -91,11 +108,21 @@ public static class GatewayApp
             return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(plan.ModelsJson).AsTask();
         });
         app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
-        app.MapGet("/readyz", (IOptions<GatewayOptions> options) => routing.Current is { } plan
-            ? Results.Json(new ReadyStatus("ready", plan.Config.Router, plan.Snapshot.Version), GatewayJsonContext.Default.ReadyStatus)
-            : Results.Json(new ReadyStatus("not_ready", options.Value.Router ?? "", 0), GatewayJsonContext.Default.ReadyStatus, statusCode: 503));
+        app.MapGet("/readyz", (IOptions<GatewayOptions> options, RoutingClock clock) => Readiness(routing, options.Value, clock.Now));
         app.MapFallback(context => OpenAIError.WriteAsync(context, 404, "not_found",
             $"unknown path {context.Request.Method} {context.Request.Path}; this gateway serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models"));
+    }
+
+    // Degraded still answers 200: a gateway that lost the cluster keeps routing from its last snapshot,
+    // and taking every replica out of the Service would turn a control-plane outage into a data-plane one.
+    private static IResult Readiness(RoutingState routing, GatewayOptions options, DateTimeOffset now)
+    {
+        if (routing.Current is not { } plan)
+            return Results.Json(new ReadyStatus("not_ready", options.Router ?? "", 0, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
+        var age = now - routing.LastContact;
+        var degraded = !options.Standalone && age > options.DegradedAfter;
+        return Results.Json(new ReadyStatus(degraded ? "degraded" : "ready", plan.Config.Router, plan.Snapshot.Version,
+            degraded ? (long)age.TotalSeconds : null), GatewayJsonContext.Default.ReadyStatus);
     }
 
     private static Task MethodNotAllowed(HttpContext context, string allow)

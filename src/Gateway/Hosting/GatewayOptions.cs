@@ -8,7 +8,7 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
-    /// <summary>Co-host a silo in this process (localhost clustering, in-memory storage).</summary>
+    /// <summary>Co-hosts a silo in this process (localhost clustering, in-memory storage); set when no <c>Cluster:Redis</c> is configured.</summary>
     public bool Standalone { get; set; }
 
     /// <summary>A YAML/JSON file or a directory of them: ModelRouter, InferenceService and Secret documents.</summary>
@@ -28,6 +28,12 @@ public sealed class GatewayOptions
 
     /// <summary>How often the gateway renews its observer subscription (the grain expires it after 2 minutes).</summary>
     public TimeSpan ResubscribeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>In cluster mode, <c>/readyz</c> reports <c>degraded</c> once the routing table has not answered for this long.</summary>
+    public TimeSpan DegradedAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a half-open probe waits for the Backend grain's lease before probing on this gateway's own authority.</summary>
+    public TimeSpan ProbeLeaseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Debounce applied to file change notifications before resources are reloaded.</summary>
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -18,6 +18,14 @@ internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, Gat
     private Dictionary<string, BackendRuntime> _runtimes = new(StringComparer.Ordinal);
     private volatile RoutePlan? _current;
 
+    private long _lastContactTicks;
+
+    /// <summary>When the routing table last answered this gateway (a push or a poll).</summary>
+    public DateTimeOffset LastContact => new(Interlocked.Read(ref _lastContactTicks), TimeSpan.Zero);
+
+    /// <summary>Records that the routing table answered.</summary>
+    public void Touch() => Interlocked.Exchange(ref _lastContactTicks, clock.Now.UtcTicks);
+
     /// <summary>The plan in force, or null before the first snapshot.</summary>
     public RoutePlan? Current => _current;
 
@@ -30,6 +38,7 @@ internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, Gat
     /// <summary>Applies a snapshot if it is newer than the current one (or from a new epoch).</summary>
     public bool Apply(RoutingSnapshot snapshot)
     {
+        Touch();
         RoutePlan plan;
         lock (_gate)
         {

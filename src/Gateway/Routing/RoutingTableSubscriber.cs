@@ -33,13 +33,15 @@ internal sealed partial class RoutingTableSubscriber(
         {
             try
             {
-                if (DateTimeOffset.UtcNow - lastSubscribe > options.Value.ResubscribeInterval)
+                var version = await table.GetVersion();
+                state.Touch();
+                var current = state.Current?.Snapshot;
+                // A new epoch is a re-activated routing table: it has lost its observers.
+                if (DateTimeOffset.UtcNow - lastSubscribe > options.Value.ResubscribeInterval || current?.Epoch != version.Epoch)
                 {
                     await table.Subscribe(_reference);
                     lastSubscribe = DateTimeOffset.UtcNow;
                 }
-                var version = await table.GetVersion();
-                var current = state.Current?.Snapshot;
                 if (current is null || current.Epoch != version.Epoch || current.Version < version.Version)
                 {
                     if (await table.GetSnapshot() is { } snapshot && state.Apply(snapshot) && current is not null)

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace LLMKube.Grains.Cluster;
 
 /// <summary>
@@ -21,4 +23,16 @@ public sealed class ClusterSettings
 
     /// <summary>The cluster token; when unset, silos accept every caller (and log that they do).</summary>
     public string? Token { get; set; }
+
+    /// <summary>Redis connection settings that ride out a Redis restart instead of failing the process.</summary>
+    public ConfigurationOptions RedisConfiguration()
+    {
+        var options = ConfigurationOptions.Parse(Redis ?? throw new InvalidOperationException("Cluster:Redis is not set"));
+        options.AbortOnConnectFail = false;
+        options.ConnectRetry = 5;
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        return options;
+    }
 }

@@ -4,7 +4,6 @@ using LLMKube.Grains.Resources;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using StackExchange.Redis;
 
 namespace LLMKube.Silo.Hosting;
 
@@ -37,7 +36,7 @@ public static class SiloApp
         builder.Services.AddSingleton<ResourceSync>();
         builder.Services.AddSingleton<SiloReadiness>();
 
-        var redis = RedisOptions(cluster.Redis);
+        var redis = cluster.RedisConfiguration();
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
@@ -62,18 +61,6 @@ public static class SiloApp
             : Results.Text("{\"status\":\"not_ready\"}", "application/json", statusCode: 503));
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
-    }
-
-    /// <summary>Redis connection settings that ride out a Redis restart instead of failing the silo.</summary>
-    public static ConfigurationOptions RedisOptions(string endpoint)
-    {
-        var options = ConfigurationOptions.Parse(endpoint);
-        options.AbortOnConnectFail = false;
-        options.ConnectRetry = 5;
-        options.ConnectTimeout = 2000;
-        options.SyncTimeout = 2000;
-        options.AsyncTimeout = 2000;
-        return options;
     }
 
     private static bool InKubernetes()

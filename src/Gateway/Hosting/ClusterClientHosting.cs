@@ -1,0 +1,40 @@
+using LLMKube.Grains.Cluster;
+using Orleans.Configuration;
+
+namespace LLMKube.Gateway.Hosting;
+
+/// <summary>
+/// Cluster mode: the gateway is an Orleans client that finds silos through Redis membership and
+/// presents the cluster token on every call. Grain calls are short-fused so a lost cluster can never
+/// hold a request: routing continues from the last snapshot with the local breaker.
+/// </summary>
+internal static partial class ClusterClientHosting
+{
+    public static void AddClusterClient(this WebApplicationBuilder builder, ClusterSettings cluster)
+    {
+        var redis = cluster.RedisConfiguration();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+            client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
+            client.UseConnectionRetryFilter<RetryUntilConnected>();
+        });
+    }
+
+    /// <summary>Keeps trying to reach the cluster at start-up instead of failing the gateway.</summary>
+    private sealed partial class RetryUntilConnected(ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            LogRetry(exception.Message);
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        }
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "cluster not reachable yet, retrying: {Error}")]
+        private partial void LogRetry(string error);
+    }
+}
