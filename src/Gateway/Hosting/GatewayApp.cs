@@ -63,7 +63,8 @@ public static class GatewayApp
         configure?.Invoke(builder);
         // After the silo, so the resources are applied to a running silo before the subscriber starts.
         if (standalone) builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());
-        builder.Services.AddHostedService<RoutingTableSubscriber>();
+        builder.Services.AddSingleton<RoutingTableSubscriber>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RoutingTableSubscriber>());
 
         var app = builder.Build();
         app.MapGatewayEndpoints();

@@ -16,9 +16,12 @@ internal sealed partial class RoutingTableSubscriber(
 {
     private IRoutingTableObserver? _reference;
 
+    /// <summary>Drops every push, leaving only the version poll (tests use it to show the poll repairs lost pushes).</summary>
+    internal bool IgnorePushes { get; set; }
+
     public Task OnSnapshot(RoutingSnapshot snapshot)
     {
-        state.Apply(snapshot);
+        if (!IgnorePushes) state.Apply(snapshot);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using LLMKube.Grains.Routers;
+using Orleans.Storage;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
@@ -29,7 +30,7 @@ public sealed partial class BackendGrain(
             state.State.Health = BackendHealth.Healthy with { Transitions = state.State.Health.Transitions + 1 };
             Publish();
         }
-        await state.WriteStateAsync();
+        await Persist();
         return state.State.Health;
     }
 
@@ -61,7 +62,34 @@ public sealed partial class BackendGrain(
         if (current.State != next.State)
             LogTransition(this.GetPrimaryKeyString(), current.State, next.State, next.OpenUntil, next.LastError ?? "");
         Publish();
-        await state.WriteStateAsync();
+        await Persist();
+    }
+
+    // Routing must not depend on Redis being up: the new state is already in memory and pushed; a
+    // failed write is logged and retried with the next transition.
+    private async Task Persist()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            var desired = state.State;
+            await state.ReadStateAsync();
+            state.State = desired;
+            await TryWrite();
+        }
+        catch (Exception ex)
+        {
+            LogPersistFailed(this.GetPrimaryKeyString(), ex.Message);
+        }
+    }
+
+    private async Task TryWrite()
+    {
+        try { await state.WriteStateAsync(); }
+        catch (Exception ex) { LogPersistFailed(this.GetPrimaryKeyString(), ex.Message); }
     }
 
     private void Publish()
@@ -73,6 +101,9 @@ public sealed partial class BackendGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "backend {Backend}: circuit {From} -> {To} (open until {OpenUntil:O}) {Error}")]
     private partial void LogTransition(string backend, CircuitState from, CircuitState to, DateTimeOffset openUntil, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "backend {Backend}: state not persisted, kept in memory: {Error}")]
+    private partial void LogPersistFailed(string backend, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "backend {Backend}: half-open probe lease granted to {Holder}")]
     private partial void LogProbeGranted(string backend, string holder);

@@ -54,7 +54,7 @@ public sealed class StandaloneProcessTests
         await using var upstream = await FakeUpstream.StartAsync();
         var dir = Directory.CreateTempSubdirectory("llmkube-e2e-");
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "router.yaml"), Resources(upstream));
-        await using var gateway = await GatewayProcess.StartAsync(["--standalone", "--resources", dir.FullName]);
+        await using var gateway = await ServiceProcess.GatewayAsync(["--standalone", "--resources", dir.FullName]);
 
         var client = new OpenAIClient(new ApiKeyCredential("sk-client-key"), new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "/v1") });
 
@@ -100,7 +100,7 @@ public sealed class StandaloneProcessTests
         var dir = Directory.CreateTempSubdirectory("llmkube-e2e-");
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "router.yaml"), Resources(upstream));
         await upstream.StopAsync(); // every backend refuses
-        await using var gateway = await GatewayProcess.StartAsync(["--resources", dir.FullName]);
+        await using var gateway = await ServiceProcess.GatewayAsync(["--resources", dir.FullName]);
 
         var options = new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(20) };
         options.RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(0);
@@ -127,7 +127,7 @@ public sealed class StandaloneProcessTests
                 match: { dataClassification: [pii] }
                 route: { backends: [cloud-x, nowhere] }
             """);
-        await using var gateway = await GatewayProcess.StartAsync(["--standalone", "--resources", dir.FullName], waitReady: false);
+        await using var gateway = await ServiceProcess.GatewayAsync(["--standalone", "--resources", dir.FullName], waitReady: false);
         Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)), "the gateway should refuse to start");
         Assert.NotEqual(0, gateway.ExitCode);
         var errors = gateway.Stderr;

@@ -46,14 +46,32 @@ public sealed class GatewayHost : IAsyncDisposable
 
     internal RoutingState Routing => Service<RoutingState>();
 
-    public static async Task<GatewayHost> StartAsync(string yaml, bool fakeClock = false, IDictionary<string, string?>? settings = null)
+    public static Task<GatewayHost> StartAsync(string yaml, bool fakeClock = false, IDictionary<string, string?>? settings = null)
+        => StartAsync(yaml, fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null, settings);
+
+    /// <summary>A gateway in cluster mode: an Orleans client of the silos registered in <paramref name="redis"/>.</summary>
+    public static Task<GatewayHost> JoinAsync(RedisServer redis, string serviceId, string router, FakeTimeProvider? clock = null,
+        string? token = null, bool waitReady = true, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Cluster:Redis"] = redis.Endpoint,
+            ["Cluster:ServiceId"] = serviceId,
+            ["Cluster:ClusterId"] = serviceId,
+            ["Cluster:Token"] = token,
+            ["Gateway:Router"] = router,
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
+        return StartAsync(null, clock, all, waitReady);
+    }
+
+    private static async Task<GatewayHost> StartAsync(string? yaml, FakeTimeProvider? clock, IDictionary<string, string?>? settings, bool waitReady = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "llmkube-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(Path.Combine(directory, "resources.yaml"), yaml);
+        if (yaml is not null) await File.WriteAllTextAsync(Path.Combine(directory, "resources.yaml"), yaml);
         var audit = new LineCapture();
         var logs = new LogCapture();
-        var clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null;
         var all = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -72,7 +90,7 @@ public sealed class GatewayHost : IAsyncDisposable
         try
         {
             await app.StartAsync();
-            await app.Services.GetRequiredService<RoutingState>().Ready.WaitAsync(TimeSpan.FromSeconds(20));
+            if (waitReady) await app.Services.GetRequiredService<RoutingState>().Ready.WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch
         {

@@ -9,6 +9,18 @@ public sealed class LogCapture : ILoggerProvider
 
     public IReadOnlyList<string> Messages => _messages.ToArray();
 
+    /// <summary>Waits until a message satisfies <paramref name="predicate"/>; returns it.</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> predicate, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (_messages.FirstOrDefault(predicate) is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("no matching log message among:\n" + string.Join("\n", _messages.TakeLast(40)));
+            await Task.Delay(20);
+        }
+    }
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _messages);
 
     public void Dispose() { }

@@ -6,16 +6,16 @@ using System.Text;
 namespace LLMKube.Gateway.Tests.Fixtures;
 
 /// <summary>
-/// The real gateway executable (<c>dotnet LLMKube.Gateway.dll --standalone ...</c>) as a child
-/// process on 127.0.0.1, with its stdout and stderr captured.
+/// A real LLMKube executable (<c>dotnet LLMKube.Gateway.dll ...</c> or <c>LLMKube.Silo.dll</c>) as a
+/// child process listening on 127.0.0.1, with its stdout and stderr captured.
 /// </summary>
-public sealed class GatewayProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
-    private GatewayProcess(Process process, Uri baseAddress)
+    private ServiceProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -36,7 +36,14 @@ public sealed class GatewayProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the gateway; with <paramref name="waitReady"/> waits for <c>/readyz</c>.</summary>
-    public static async Task<GatewayProcess> StartAsync(IEnumerable<string> arguments, bool waitReady = true, IDictionary<string, string>? environment = null)
+    public static Task<ServiceProcess> GatewayAsync(IEnumerable<string> arguments, bool waitReady = true, IDictionary<string, string>? environment = null)
+        => StartAsync("Gateway", arguments, waitReady, environment);
+
+    /// <summary>Starts a silo; with <paramref name="waitReady"/> waits for <c>/readyz</c> on its admin port.</summary>
+    public static Task<ServiceProcess> SiloAsync(IEnumerable<string> arguments, bool waitReady = true, IDictionary<string, string>? environment = null)
+        => StartAsync("Silo", arguments, waitReady, environment);
+
+    private static async Task<ServiceProcess> StartAsync(string project, IEnumerable<string> arguments, bool waitReady, IDictionary<string, string>? environment)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -45,15 +52,15 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(GatewayDll());
+        start.ArgumentList.Add(Dll(project));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
-        var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        if (waitReady) await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
-        return gateway;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        if (waitReady) await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        return service;
     }
 
     public async Task WaitReadyAsync(TimeSpan timeout)
@@ -63,7 +70,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Stdout}\n{Stderr}");
+                throw new InvalidOperationException($"process exited with {_process.ExitCode}:\n{Stdout}\n{Stderr}");
             try
             {
                 using var response = await client.GetAsync("/readyz");
@@ -73,21 +80,29 @@ public sealed class GatewayProcess : IAsyncDisposable
             catch (TaskCanceledException) { }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"gateway not ready after {timeout}:\n{Stdout}\n{Stderr}");
+        throw new TimeoutException($"process not ready after {timeout}:\n{Stdout}\n{Stderr}");
     }
 
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully);
 
-    /// <summary>The gateway assembly built next to this test assembly's configuration.</summary>
-    public static string GatewayDll()
+    /// <summary>Kills the process at once (SIGKILL): no graceful shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>The project's assembly, built in the same configuration as this test assembly.</summary>
+    public static string Dll(string project)
     {
         var testDir = AppContext.BaseDirectory; // .../tests/Gateway.Tests/bin/<Configuration>/net10.0/
         var configuration = new DirectoryInfo(testDir.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var root = new DirectoryInfo(testDir);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "LLMKube.Orleans.sln"))) root = root.Parent;
         if (root is null) throw new InvalidOperationException("repository root not found");
-        var dll = Path.Combine(root.FullName, "src", "Gateway", "bin", configuration, "net10.0", "LLMKube.Gateway.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build src/Gateway first", dll);
+        var dll = Path.Combine(root.FullName, "src", project, "bin", configuration, "net10.0", $"LLMKube.{project}.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/{project} first", dll);
     }
 
     private static int FreePort()

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using LLMKube.Grains;
+using LLMKube.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LLMKube.Gateway.Tests.Fixtures;
+
+/// <summary>An in-process silo (the real <see cref="SiloApp"/>) on free 127.0.0.1 ports, with logs captured.</summary>
+public sealed class SiloHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SiloHost(WebApplication app, LogCapture logs)
+    {
+        _app = app;
+        Logs = logs;
+    }
+
+    public LogCapture Logs { get; }
+
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Starts a silo of the cluster <paramref name="serviceId"/> in <paramref name="redis"/>.</summary>
+    public static async Task<SiloHost> StartAsync(RedisServer redis, string serviceId, string? resources = null, string? token = null, FakeTimeProvider? clock = null)
+    {
+        var logs = new LogCapture();
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Cluster:Redis"] = redis.Endpoint,
+            ["Cluster:ServiceId"] = serviceId,
+            ["Cluster:ClusterId"] = serviceId,
+            ["Cluster:Token"] = token,
+            ["Silo:SiloPort"] = FreePort().ToString(),
+            ["Silo:GatewayPort"] = FreePort().ToString(),
+            ["Silo:Resources"] = resources,
+        };
+        var app = SiloApp.Build([], settings, builder =>
+        {
+            builder.Logging.AddProvider(logs);
+            if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(new RoutingClock(clock)));
+        });
+        await app.StartAsync();
+        return new SiloHost(app, logs);
+    }
+
+    /// <summary>Stops the silo without a graceful shutdown, as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        try { await _app.StopAsync(cancelled.Token); } catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _app.StopAsync(stop.Token);
+        }
+        catch (Exception) { }
+        await _app.DisposeAsync();
+    }
+}
