@@ -61,6 +61,7 @@ internal sealed class GuardedResponseContent : HttpContent
         private CancellationTokenSource? _linked;
         private byte[]? _trailer;
         private int _trailerOffset;
+        private bool _durationArmed;
 
         public Stream Inner { get; set; } = Null;
         public StreamCut Cut { get; private set; }
@@ -102,7 +103,8 @@ internal sealed class GuardedResponseContent : HttpContent
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                var duration = maxDuration is { } max && time.GetElapsedTime(_started) >= max;
+                // Decide by the limit that was armed: a timer may fire a few ms early by the stopwatch.
+                var duration = _durationArmed || (maxDuration is { } max && time.GetElapsedTime(_started) >= max);
                 return Fail(buffer.Span, duration ? StreamCut.DurationExceeded : StreamCut.IdleTimeout, null);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is IOException or HttpRequestException)
@@ -111,11 +113,12 @@ internal sealed class GuardedResponseContent : HttpContent
             }
         }
 
+        /// <summary>The time the next read may take; records in <see cref="_durationArmed"/> which limit it is.</summary>
         private TimeSpan? NextLimit()
         {
             TimeSpan? remaining = maxDuration is { } max ? max - time.GetElapsedTime(_started) : null;
-            if (idleTimeout is { } idle) return remaining is { } r && r < idle ? r : idle;
-            return remaining;
+            _durationArmed = remaining is { } r && (idleTimeout is not { } idle || r <= idle);
+            return _durationArmed ? remaining : idleTimeout;
         }
 
         private CancellationToken Arm(CancellationToken outer, TimeSpan limit)

@@ -72,6 +72,7 @@ public sealed class UpstreamRequestTests
         Assert.Null(sent.Header("authorization"));
         Assert.Null(sent.Header("proxy-authorization"));
         Assert.Equal("kept", sent.Header("x-custom"));
+        Assert.Equal($"127.0.0.1:{upstream.Port}", sent.Header("host")); // the destination's host, not the gateway's
         Assert.DoesNotContain(sent.Headers, h => h.Value.Any(v => v.Contains("sk-client-key", StringComparison.Ordinal)));
     }
 
