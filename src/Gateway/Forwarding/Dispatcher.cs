@@ -158,7 +158,9 @@ internal sealed class Dispatcher(
             if (admission == Admission.Skip)
             {
                 if (retryAt is null || skipUntil < retryAt) retryAt = skipUntil;
-                lastError = $"backend \"{name}\" is quarantined";
+                lastError = admission == Admission.Skip && skipUntil > now
+                    ? $"backend \"{name}\" is quarantined until {skipUntil:O}"
+                    : $"backend \"{name}\" is quarantined";
                 record.Attempts.Add(new AttemptRecord(name, "skipped_unhealthy", 0, 0));
                 continue;
             }

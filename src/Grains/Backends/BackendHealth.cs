@@ -18,8 +18,9 @@ public sealed record BackendHealth(
     [property: Id(5)] DateTimeOffset ProbeLeaseUntil,
     [property: Id(6)] string? ProbeHolder)
 {
-    /// <summary>A backend nobody has seen fail.</summary>
-    public static BackendHealth Healthy { get; } = new(CircuitState.Closed, default, 0, 0, null, default, null);
+    /// <summary>A backend nobody has seen fail. A new instance each time: grain storage serializers may
+    /// populate an existing default object in place, so a shared one could be corrupted.</summary>
+    public static BackendHealth Healthy => new(CircuitState.Closed, default, 0, 0, null, default, null);
 
     /// <summary>Closed: every request may use it.</summary>
     public bool IsClosed => State == CircuitState.Closed;

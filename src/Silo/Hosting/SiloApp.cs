@@ -47,6 +47,8 @@ public static class SiloApp
             orleans.AddIncomingGrainCallFilter<ClusterTokenIncomingFilter>();
             orleans.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
             orleans.AddDashboard();
+            // Failure detection timing (ProbeTimeout, NumMissedProbesLimit, ...) may be tuned under Silo:Membership.
+            orleans.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.Section}:Membership"));
         });
         configure?.Invoke(builder);
         if (silo.Resources is not null) builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());

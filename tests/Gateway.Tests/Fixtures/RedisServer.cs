@@ -6,12 +6,14 @@ using System.Text;
 namespace LLMKube.Gateway.Tests.Fixtures;
 
 /// <summary>
-/// A real <c>redis-server</c> (Debian package) on a free 127.0.0.1 port, without persistence, that a
-/// test can stop and start again on the same port.
+/// A real <c>redis-server</c> (Debian package) on a free 127.0.0.1 port that a test can stop and start
+/// again on the same port; an append-only file in a temporary directory keeps its data across restarts.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("llmkube-redis-").FullName;
 
     private RedisServer(int port) => Port = port;
 
@@ -41,7 +43,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no" })
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", _directory, "--protected-mode", "no" })
             start.ArgumentList.Add(arg);
         try
         {
@@ -62,7 +64,7 @@ public sealed class RedisServer : IAsyncDisposable
         throw new TimeoutException($"redis-server did not answer on {Endpoint}");
     }
 
-    /// <summary>Kills the server (its data is gone: no persistence).</summary>
+    /// <summary>Kills the server; what it had written is replayed from its append-only file on the next start.</summary>
     public async Task StopAsync()
     {
         if (_process is null || _process.HasExited) return;
@@ -90,5 +92,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
 }

@@ -85,6 +85,15 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync().WaitAsync(timeout).ContinueWith(t => t.IsCompletedSuccessfully);
 
+    /// <summary>Asks the process to stop (SIGTERM) and waits for it: a graceful shutdown.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])) await kill.WaitForExitAsync();
+        try { await _process.WaitForExitAsync().WaitAsync(timeout); }
+        catch (TimeoutException) { await KillAsync(); }
+    }
+
     /// <summary>Kills the process at once (SIGKILL): no graceful shutdown.</summary>
     public async Task KillAsync()
     {

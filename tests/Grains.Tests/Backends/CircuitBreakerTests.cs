@@ -76,7 +76,8 @@ public sealed class CircuitBreakerTests
     {
         var limited = CircuitBreaker.Apply(BackendHealth.Healthy, Report(AttemptVerdict.RateLimited, retryAfter: TimeSpan.FromSeconds(42)), T0, Q);
         Assert.Equal(T0.AddSeconds(42), limited.OpenUntil);
-        Assert.Same(BackendHealth.Healthy, CircuitBreaker.Apply(BackendHealth.Healthy, Report(AttemptVerdict.RateLimited), T0, Q));
+        var healthy = BackendHealth.Healthy;
+        Assert.Same(healthy, CircuitBreaker.Apply(healthy, Report(AttemptVerdict.RateLimited), T0, Q));
     }
 
     [Fact]

@@ -1,0 +1,204 @@
+using System.Net;
+using LLMKube.Gateway.Tests.Fixtures;
+using LLMKube.Grains.Backends;
+
+namespace LLMKube.Gateway.Tests.Cluster;
+
+/// <summary>
+/// Failure drills with real silo processes and real Redis: gateways keep serving through a silo
+/// crash, a restart of every silo and a Redis outage, and the shared breaker state survives.
+/// </summary>
+public sealed class FailureDrillTests : IAsyncLifetime
+{
+    private const string Router = "default/test";
+    private RedisServer _redis = null!;
+    private FakeUpstream _flaky = null!;
+    private FakeUpstream _primary = null!;
+    private readonly string _service = "t" + Guid.NewGuid().ToString("N")[..10];
+    private string _resources = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        _flaky = await FakeUpstream.StartAsync();
+        _primary = await FakeUpstream.StartAsync();
+        _flaky.Behavior = Behavior.Status(500);
+        _resources = Directory.CreateTempSubdirectory("llmkube-drill-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
+            RouterYaml.Local("flaky", _flaky.Port) + RouterYaml.Local("primary", _primary.Port),
+            RouterYaml.Rule("all", "flaky, primary"),
+            "proxy: { quarantineDuration: 10m }"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _flaky.DisposeAsync();
+        await _primary.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    private Task<ServiceProcess> StartSiloAsync() => ServiceProcess.SiloAsync(
+        ["--redis", _redis.Endpoint, "--resources", _resources,
+         "--silo-port", SiloHost.FreePort().ToString(), "--gateway-port", SiloHost.FreePort().ToString()],
+        environment: new Dictionary<string, string>
+        {
+            ["LLMKUBE_Cluster__ServiceId"] = _service,
+            ["LLMKUBE_Cluster__ClusterId"] = _service,
+            // Detect a crashed silo in seconds rather than the production default.
+            ["LLMKUBE_Silo__Membership__ProbeTimeout"] = "00:00:01",
+            ["LLMKUBE_Silo__Membership__NumMissedProbesLimit"] = "2",
+            ["LLMKUBE_Silo__Membership__NumVotesForDeathDeclaration"] = "1",
+        });
+
+    private Task<GatewayHost> JoinAsync() => GatewayHost.JoinAsync(_redis, _service, Router);
+
+    private static Task WaitFlakyOpen(GatewayHost gateway)
+        => gateway.WaitForPlanAsync(p => p.Snapshot.Backends["flaky"].State == CircuitState.Open, TimeSpan.FromSeconds(30));
+
+    /// <summary>Steady traffic from several gateways until disposed; counts every answer that was not 200.</summary>
+    private sealed class Traffic : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task[] _loops;
+        private int _ok;
+        private int _failed;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _failures = new();
+
+        private readonly GatewayHost[] _gateways;
+
+        public Traffic(params GatewayHost[] gateways)
+        {
+            _gateways = gateways;
+            _loops = gateways.SelectMany(g => Enumerable.Range(0, 2).Select(_ => Task.Run(() => Loop(g)))).ToArray();
+        }
+
+        public int Ok => Volatile.Read(ref _ok);
+        public int Failed => Volatile.Read(ref _failed);
+
+        /// <summary>The first failures (status and body) and the attempts that were not ok, for the assertion message.</summary>
+        public string Report()
+        {
+            var attempts = _gateways.SelectMany(g => g.Audit.Lines)
+                .Where(l => l.Contains("\"outcome\":\"connect_error") || l.Contains("\"outcome\":\"upstream_error") || l.Contains("\"outcome\":\"timeout"))
+                .Take(3);
+            var health = _gateways.Select(g => string.Join(", ", g.Routing.Current!.Snapshot.Backends.Select(kv => $"{kv.Key}={kv.Value}")));
+            return $"{Failed} failed of {Ok + Failed}:\n{string.Join("\n", _failures.Take(3))}\n{string.Join("\n", attempts)}\n{string.Join("\n", health)}";
+        }
+
+        private async Task Loop(GatewayHost gateway)
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using var response = await gateway.SendAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref _ok);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _failed);
+                    if (_failures.Count < 5) _failures.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+        }
+
+        public async Task RunForAsync(TimeSpan duration)
+        {
+            var target = Ok + 20;
+            await Task.Delay(duration);
+            while (Ok < target) await Task.Delay(20); // make sure traffic really flowed
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_loops);
+        }
+    }
+
+    [Fact]
+    public async Task KillOneOfTwoSilos_UnderSteadyTraffic_NoRequestFails_AndBreakerStateIsIntact()
+    {
+        await using var silo1 = await StartSiloAsync();
+        await using var silo2 = await StartSiloAsync();
+        await using var a = await JoinAsync();
+        await using var b = await JoinAsync();
+        (await a.SendAsync()).Dispose(); // flaky answers 500: quarantined for 10 minutes
+        await WaitFlakyOpen(a);
+        await WaitFlakyOpen(b);
+
+        await using (var traffic = new Traffic(a, b))
+        {
+            await traffic.RunForAsync(TimeSpan.FromMilliseconds(500));
+            await silo1.KillAsync();
+            await traffic.RunForAsync(TimeSpan.FromSeconds(3));
+            await traffic.DisposeAsync();
+            Assert.True(traffic.Failed == 0, traffic.Report());
+        }
+        Assert.Equal(1, _flaky.RequestCount);
+
+        // A gateway that joins now reads the state from the surviving silo (re-activated from Redis if it lived on the dead one).
+        await using var c = await JoinAsync();
+        Assert.Equal(CircuitState.Open, c.Routing.Current!.Snapshot.Backends["flaky"].State);
+        (await c.SendAsync()).Dispose();
+        Assert.Equal(1, _flaky.RequestCount);
+    }
+
+    [Fact]
+    public async Task RestartEverySilo_AQuarantinedBackendStaysQuarantined()
+    {
+        var silo = await StartSiloAsync();
+        await using var a = await JoinAsync();
+        (await a.SendAsync()).Dispose();
+        await WaitFlakyOpen(a);
+        var epoch = a.Routing.Current!.Snapshot.Epoch;
+
+        await using (var traffic = new Traffic(a))
+        {
+            await silo.TerminateAsync(TimeSpan.FromSeconds(20));
+            await silo.DisposeAsync();
+            await traffic.RunForAsync(TimeSpan.FromMilliseconds(500));
+            silo = await StartSiloAsync();
+            await a.WaitForPlanAsync(p => p.Snapshot.Epoch != epoch, TimeSpan.FromSeconds(30)); // resynced by itself
+            await traffic.DisposeAsync();
+            Assert.True(traffic.Failed == 0, traffic.Report());
+        }
+        await using var _ = silo;
+
+        Assert.Equal(CircuitState.Open, a.Routing.Current!.Snapshot.Backends["flaky"].State);
+        await using var fresh = await JoinAsync();
+        Assert.Equal(CircuitState.Open, fresh.Routing.Current!.Snapshot.Backends["flaky"].State);
+        Assert.Equal(1, _flaky.RequestCount);
+    }
+
+    [Fact]
+    public async Task RedisStopsAndStarts_RoutingContinues_AndTheSystemRecoversWithoutRestarts()
+    {
+        _flaky.Behavior = Behavior.Json();
+        await using var silo = await StartSiloAsync();
+        await using var a = await JoinAsync();
+        await using var b = await JoinAsync();
+        int flakyAfterQuarantine;
+
+        await using (var traffic = new Traffic(a, b))
+        {
+            await traffic.RunForAsync(TimeSpan.FromMilliseconds(300));
+            await _redis.StopAsync();
+            // A failure while Redis is down still reaches every gateway: pushes go over Orleans, not Redis.
+            _flaky.Behavior = Behavior.Status(500);
+            await WaitFlakyOpen(a);
+            await WaitFlakyOpen(b);
+            flakyAfterQuarantine = _flaky.RequestCount;
+            await traffic.RunForAsync(TimeSpan.FromSeconds(2));
+            await _redis.StartAgainAsync();
+            await traffic.RunForAsync(TimeSpan.FromSeconds(1));
+            await traffic.DisposeAsync();
+            Assert.True(traffic.Failed == 0, traffic.Report());
+        }
+        Assert.Equal(flakyAfterQuarantine, _flaky.RequestCount);
+
+        // Recovered without restarts: membership is readable again, so a new gateway joins and sees the quarantine.
+        await using var c = await JoinAsync();
+        Assert.Equal(CircuitState.Open, c.Routing.Current!.Snapshot.Backends["flaky"].State);
+    }
+}

@@ -1,0 +1,33 @@
+using LLMKube.Gateway.Tests.Fixtures;
+using LLMKube.Grains.Backends;
+
+namespace LLMKube.Gateway.Tests.Cluster;
+
+/// <summary>Backend circuit state lives in Redis: it survives a restart of every silo, per backend.</summary>
+public sealed class PersistenceTests
+{
+    [Fact]
+    public async Task CircuitState_SurvivesASiloRestart_AndStaysWithItsOwnBackend()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var service = "t" + Guid.NewGuid().ToString("N")[..10];
+        var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(resources, "router.yaml"), RouterYaml.Router(
+            RouterYaml.Local("flaky", 1) + RouterYaml.Local("primary", 2), RouterYaml.Rule("all", "flaky, primary"),
+            "proxy: { quarantineDuration: 10m }"));
+
+        var silo = await SiloHost.StartAsync(redis, service, resources);
+        var flaky = silo.Grains.GetGrain<IBackendGrain>("default/test/flaky");
+        await flaky.Report(new AttemptReport(AttemptVerdict.Failure, "flaky returned 500", null, "test"));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while ((await flaky.GetHealth()).IsClosed && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await silo.DisposeAsync();
+
+        await using var restarted = await SiloHost.StartAsync(redis, service, resources);
+        var flakyAfter = await restarted.Grains.GetGrain<IBackendGrain>("default/test/flaky").GetHealth();
+        var primaryAfter = await restarted.Grains.GetGrain<IBackendGrain>("default/test/primary").GetHealth();
+        Assert.Equal(CircuitState.Open, flakyAfter.State);
+        Assert.Equal("flaky returned 500", flakyAfter.LastError);
+        Assert.True(primaryAfter.IsClosed, primaryAfter.ToString());
+    }
+}
