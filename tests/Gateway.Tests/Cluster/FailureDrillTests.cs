@@ -48,6 +48,9 @@ public sealed class FailureDrillTests : IAsyncLifetime
             ["LLMKUBE_Silo__Membership__ProbeTimeout"] = "00:00:01",
             ["LLMKUBE_Silo__Membership__NumMissedProbesLimit"] = "2",
             ["LLMKUBE_Silo__Membership__NumVotesForDeathDeclaration"] = "1",
+            // A joining silo ignores entries whose heartbeat is older than publish timeout x limit.
+            ["LLMKUBE_Silo__Membership__IAmAliveTablePublishTimeout"] = "00:00:01",
+            ["LLMKUBE_Silo__Membership__NumMissedTableIAmAliveLimit"] = "2",
         });
 
     private Task<GatewayHost> JoinAsync() => GatewayHost.JoinAsync(_redis, _service, Router);
@@ -200,5 +203,52 @@ public sealed class FailureDrillTests : IAsyncLifetime
         // Recovered without restarts: membership is readable again, so a new gateway joins and sees the quarantine.
         await using var c = await JoinAsync();
         Assert.Equal(CircuitState.Open, c.Routing.Current!.Snapshot.Backends["flaky"].State);
+    }
+
+    [Fact]
+    public async Task ClusterLost_GatewayServesFromItsSnapshot_WithItsLocalBreaker_ReportsDegraded_AndRejoins()
+    {
+        _flaky.Behavior = Behavior.Json();
+        var silo = await StartSiloAsync();
+        await using var a = await GatewayHost.JoinAsync(_redis, _service, Router, settings: new Dictionary<string, string?>
+        {
+            ["Gateway:DegradedAfter"] = "00:00:01",
+            ["Gateway:SnapshotPollInterval"] = "00:00:00.200",
+        });
+        using (var first = await a.SendAsync()) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        await silo.KillAsync();
+        await silo.DisposeAsync();
+        var ready = await WaitForReadiness(a, "degraded");
+        Assert.True(ready.GetProperty("snapshotAgeSeconds").GetInt64() >= 1);
+
+        // Still routing, and the local breaker still protects: a failure quarantines flaky on this gateway alone.
+        _flaky.Behavior = Behavior.Status(500);
+        using (var failed = await a.SendAsync()) Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        var contacted = _flaky.RequestCount;
+        using (var next = await a.SendAsync()) Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(contacted, _flaky.RequestCount);
+
+        // The cluster returns: the gateway rejoins and resyncs by itself.
+        await using var restarted = await StartSiloAsync();
+        await WaitForReadiness(a, "ready");
+    }
+
+    private static async Task<System.Text.Json.JsonElement> WaitForReadiness(GatewayHost gateway, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        System.Text.Json.JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await gateway.Client.GetAsync("/readyz");
+            last = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            if (last.GetProperty("status").GetString() == status)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return last;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"readiness never became {status}; last: {last}");
     }
 }
