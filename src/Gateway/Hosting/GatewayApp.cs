@@ -83,10 +83,17 @@ public static class GatewayApp
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton<ResourceSync>();
         services.AddSingleton<IResourceConsumer, GatewayResources>();
-        services.AddSingleton(sp => new AuditLog(Console.OpenStandardOutput(), sp.GetRequiredService<RoutingClock>().Time));
+        services.AddSingleton(sp => new AuditLog(AuditOutput(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.AuditLog), TimeProvider.System));
         services.AddSingleton<Dispatcher>();
         return services;
     }
+
+    private static Stream AuditOutput(string target) => target switch
+    {
+        "stdout" or "" => Console.OpenStandardOutput(),
+        "none" => Stream.Null,
+        _ => new FileStream(target, FileMode.Append, FileAccess.Write, FileShare.ReadWrite),
+    };
 
     private static void MapGatewayEndpoints(this WebApplication app)
     {

@@ -17,6 +17,9 @@ public sealed class GatewayOptions
     /// <summary>The router this gateway serves, <c>namespace/name</c>; optional when the resources hold exactly one.</summary>
     public string? Router { get; set; }
 
+    /// <summary>Where audit lines go: <c>stdout</c> (default), <c>none</c>, or a file path (appended to).</summary>
+    public string AuditLog { get; set; } = "stdout";
+
     /// <summary>Largest accepted request body; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
 
