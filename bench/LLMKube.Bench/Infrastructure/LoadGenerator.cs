@@ -5,7 +5,16 @@ using System.Text;
 namespace LLMKube.Bench.Infrastructure;
 
 /// <summary>Result of one load run: throughput and latency (to full response, or to the first SSE chunk).</summary>
-public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, int Errors);
+public sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P90Ms, double P99Ms, int Errors)
+{
+    /// <summary>Several rounds of the same target as one result: all latencies pooled, throughput over the total time.</summary>
+    public static LoadResult Combine(IReadOnlyList<(List<double> Latencies, double Seconds, int Errors)> rounds)
+    {
+        var all = rounds.SelectMany(r => r.Latencies).ToList();
+        all.Sort();
+        return new LoadResult(all.Count / rounds.Sum(r => r.Seconds), Percentiles.Of(all, 50), Percentiles.Of(all, 90), Percentiles.Of(all, 99), rounds.Sum(r => r.Errors));
+    }
+}
 
 /// <summary>
 /// A closed-loop load generator: <c>concurrency</c> workers each send the next request as soon as the
@@ -39,6 +48,14 @@ public static class LoadGenerator
         IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         using var client = Client(concurrency);
+        var (latencies, seconds, errors) = await RoundAsync(client, targets, concurrency, duration, stream, headers);
+        return LoadResult.Combine([(latencies, seconds, errors)]);
+    }
+
+    /// <summary>One timed round on an existing client (its connections stay warm between rounds).</summary>
+    public static async Task<(List<double> Latencies, double Seconds, int Errors)> RoundAsync(HttpClient client, Uri[] targets, int concurrency,
+        TimeSpan duration, bool stream, IEnumerable<KeyValuePair<string, string>>? headers = null)
+    {
         // Warm up the connections.
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => SendAsync(client, targets[i % targets.Length], stream, headers)));
         var latencies = new List<double>[concurrency];
@@ -55,10 +72,7 @@ public static class LoadGenerator
                 else mine.Add(ms);
             }
         }));
-        var elapsed = stop.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).ToList();
-        all.Sort();
-        return new LoadResult(all.Count / elapsed, Percentiles.Of(all, 50), Percentiles.Of(all, 90), Percentiles.Of(all, 99), errors);
+        return (latencies.SelectMany(l => l).ToList(), stop.Elapsed.TotalSeconds, errors);
     }
 
     /// <summary>Milliseconds to the full response (or to the first SSE chunk when streaming); -1 on error.</summary>

@@ -7,9 +7,12 @@ namespace LLMKube.Bench.Scenarios;
 /// Requests/s and latency for (a) the upstream directly, (b) a bare YARP forwarder, (c) the standalone
 /// gateway, (d) cluster mode (one silo, two gateways, load split across both), small JSON bodies and
 /// SSE (time to first chunk), at fixed concurrency levels; ratios against (b) from the same run.
+/// The targets take turns in short rounds, so background noise on a shared machine hits them alike.
 /// </summary>
 public static class Overhead
 {
+    private const int Rounds = 5;
+
     public static async Task<string> RunAsync(int[] concurrencies, TimeSpan duration)
     {
         await using var upstream = await Targets.UpstreamAsync();
@@ -39,9 +42,13 @@ public static class Overhead
             var headers = stream ? new[] { KeyValuePair.Create("x-bench-sse-chunks", "5") } : null;
             foreach (var concurrency in concurrencies)
             {
-                var results = new List<LoadResult>();
-                foreach (var (_, uris) in targets)
-                    results.Add(await LoadGenerator.RunAsync(uris, concurrency, duration, stream, headers));
+                var clients = targets.Select(_ => LoadGenerator.Client(concurrency)).ToArray();
+                var rounds = targets.Select(_ => new List<(List<double>, double, int)>()).ToArray();
+                for (var round = 0; round < Rounds; round++)
+                    for (var i = 0; i < targets.Length; i++)
+                        rounds[i].Add(await LoadGenerator.RoundAsync(clients[i], targets[i].Uris, concurrency, duration / Rounds, stream, headers));
+                foreach (var client in clients) client.Dispose();
+                var results = rounds.Select(LoadResult.Combine).ToList();
                 var direct = results[0];
                 var yarp = results[1];
                 for (var i = 0; i < targets.Length; i++)
