@@ -59,7 +59,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        if (waitReady) await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            if (waitReady) await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await service.DisposeAsync(); // never leave a process behind
+            throw;
+        }
         return service;
     }
 
