@@ -39,7 +39,8 @@ public static class GatewayApp
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
 
-        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section));
+        builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .PostConfigure(o => { if (o.Router is { } name && !name.Contains('/')) o.Router = "default/" + name; });
         builder.Services.AddOptions<ResourceSyncOptions>().Configure<IOptions<GatewayOptions>>((sync, gateway) =>
         {
             sync.Path = gateway.Value.Resources;
@@ -59,6 +60,8 @@ public static class GatewayApp
             if (string.IsNullOrWhiteSpace(builder.Configuration[$"{GatewayOptions.Section}:{nameof(GatewayOptions.Router)}"]))
                 throw new OptionsValidationException(GatewayOptions.Section, typeof(GatewayOptions), ["--router <namespace>/<name> is required in cluster mode (--redis)"]);
             builder.AddClusterClient(cluster);
+            // Listen (and answer /healthz, /readyz: not_ready) while the client is still looking for the cluster.
+            builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         }
         configure?.Invoke(builder);
         // After the silo, so the resources are applied to a running silo before the subscriber starts.

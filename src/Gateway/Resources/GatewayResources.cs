@@ -20,10 +20,6 @@ internal sealed class GatewayResources(CredentialStore credentials, IOptions<Gat
             else if (routers.Count == 0) yield return $"{source}: no ModelRouter found";
             else yield return $"{source}: {routers.Count} ModelRouters found ({string.Join(", ", routers.Select(r => r.Key))}); choose one with --router <namespace>/<name>";
         }
-        else if (gateway.Router is { } name && !name.Contains('/'))
-        {
-            gateway.Router = "default/" + name;
-        }
         if (gateway.Router is { } selected && routers.All(r => r.Key != selected))
             yield return $"{source}: ModelRouter {selected} not found";
     }

@@ -28,14 +28,17 @@ internal sealed partial class RoutingTableSubscriber(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var router = options.Value.Router ?? throw new InvalidOperationException("no router selected");
-        var table = grains.GetGrain<IRoutingTableGrain>(router);
-        _reference = grains.CreateObjectReference<IRoutingTableObserver>(this);
+        IRoutingTableGrain? table = null;
         var lastSubscribe = DateTimeOffset.MinValue;
         var poll = options.Value.SnapshotPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var failed = false;
             try
             {
+                // Created lazily: a cluster client knows grain types only once it has connected.
+                table ??= grains.GetGrain<IRoutingTableGrain>(router);
+                _reference ??= grains.CreateObjectReference<IRoutingTableObserver>(this);
                 var version = await table.GetVersion();
                 state.Touch();
                 var current = state.Current?.Snapshot;
@@ -53,11 +56,13 @@ internal sealed partial class RoutingTableSubscriber(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                failed = true;
                 LogPollFailed(router, ex.Message);
             }
             try
             {
-                await Task.Delay(state.Current is null ? TimeSpan.FromMilliseconds(100) : poll, stoppingToken);
+                // Quick retries only while waiting for the first snapshot and nothing is failing.
+                await Task.Delay(state.Current is null && !failed ? TimeSpan.FromMilliseconds(100) : poll, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -17,17 +17,38 @@ public sealed partial class RouterGrain(
     [PersistentState("router", StorageNames.Default)] IPersistentState<RouterGrainState> state,
     ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
+    private bool _unsaved;
+
     public async Task<long> Apply(RouterConfig config)
     {
-        if (state.State.Config?.SpecHash == config.SpecHash) return state.State.Version;
+        if (state.State.Config?.SpecHash == config.SpecHash)
+        {
+            if (_unsaved) await Persist(); // the same config applied again once storage is back
+            return state.State.Version;
+        }
 
         var health = await ConfigureBackends(config);
         state.State.Config = config;
         state.State.Version++;
-        await state.WriteStateAsync();
+        // Routing must not wait for Redis: the config is served from memory and saved when storage allows.
+        await Persist();
         await GrainFactory.GetGrain<IRoutingTableGrain>(config.Router).Publish(config, health);
         LogApplied(config.Router, state.State.Version, config.Backends.Length, config.Rules.Length);
         return state.State.Version;
+    }
+
+    private async Task Persist()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            _unsaved = false;
+        }
+        catch (Exception ex)
+        {
+            _unsaved = true;
+            LogNotPersisted(this.GetPrimaryKeyString(), ex.Message);
+        }
     }
 
     public Task<RouterConfig?> GetConfig() => Task.FromResult(state.State.Config);
@@ -45,6 +66,9 @@ public sealed partial class RouterGrain(
 
     // What makes a backend "the same upstream": a change here resets its circuit, anything else keeps it.
     private static string Identity(BackendConfig backend) => $"{backend.Address}|{backend.Provider}|{backend.InferenceService}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "router {Router}: config not persisted, served from memory until storage returns: {Error}")]
+    private partial void LogNotPersisted(string router, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "router {Router}: config version {Version} applied ({Backends} backends, {Rules} rules)")]
     private partial void LogApplied(string router, long version, int backends, int rules);

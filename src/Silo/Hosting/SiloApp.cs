@@ -43,7 +43,12 @@ public static class SiloApp
             orleans.UseRedisClustering(o => o.ConfigurationOptions = redis);
             orleans.AddRedisGrainStorage(Grains.StorageNames.Default, o => o.ConfigurationOptions = redis);
             if (InKubernetes()) orleans.UseKubernetesHosting();
-            else orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedAddress), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: true);
+            else
+            {
+                var address = IPAddress.Parse(silo.AdvertisedAddress);
+                // A loopback silo (local development) listens on loopback only; any other address on all interfaces.
+                orleans.ConfigureEndpoints(address, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+            }
             orleans.AddIncomingGrainCallFilter<ClusterTokenIncomingFilter>();
             orleans.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
             orleans.AddDashboard();

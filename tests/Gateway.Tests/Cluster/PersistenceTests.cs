@@ -30,4 +30,24 @@ public sealed class PersistenceTests
         Assert.Equal("flaky returned 500", flakyAfter.LastError);
         Assert.True(primaryAfter.IsClosed, primaryAfter.ToString());
     }
+
+    [Fact]
+    public async Task ConfigChange_WhileRedisIsDown_IsServedFromMemory()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var service = "t" + Guid.NewGuid().ToString("N")[..10];
+        var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
+        var file = Path.Combine(resources, "router.yaml");
+        string Router(string quarantine) => RouterYaml.Router(RouterYaml.Local("a", 1), specExtra: $"defaultRoute: a\nproxy: {{ quarantineDuration: {quarantine} }}");
+        await File.WriteAllTextAsync(file, Router("15s"));
+        await using var silo = await SiloHost.StartAsync(redis, service, resources);
+        await using var gateway = await GatewayHost.JoinAsync(redis, service, "default/test");
+
+        await redis.StopAsync();
+        await File.WriteAllTextAsync(file, Router("42s"));
+
+        await gateway.WaitForPlanAsync(p => p.Config.Timers.QuarantineDuration == TimeSpan.FromSeconds(42), TimeSpan.FromSeconds(15));
+        await silo.Logs.WaitForAsync(m => m.Contains("config not persisted, served from memory"));
+        await redis.StartAgainAsync();
+    }
 }
