@@ -20,6 +20,8 @@ var probes = new Command("probes", "Upstream probes per quarantine expiry with t
 probes.SetAction(async _ => Console.WriteLine(await Probes.RunAsync()));
 var memory = new Command("memory", "Gateway RSS at rest, with 1,000 slow SSE streams, and with 50 concurrent 8 MiB bodies.");
 memory.SetAction(async _ => Console.WriteLine(await Memory.RunAsync()));
+var match = new Command("match", "Rule matching, compiled index vs linear scan, 10/100/1,000 rules (BenchmarkDotNet, in-process short run).");
+match.SetAction(_ => MatchingBenchmarks.Run().HasCriticalValidationErrors ? 1 : 0);
 var all = new Command("all", "Every benchmark, one table each (the default).") { seconds, transitions };
 all.SetAction(async parse =>
 {
@@ -40,7 +42,7 @@ forwarder.SetAction(parse => BareForwarder.RunAsync(parse.GetValue(port), parse.
 
 var root = new RootCommand("LLMKube.Orleans benchmarks: every figure is measured against a baseline from the same run.")
 {
-    all, overhead, propagation, probes, failover, memory, upstream, forwarder,
+    all, overhead, propagation, probes, failover, memory, match, upstream, forwarder,
 };
 root.SetAction(parse => root.Parse(["all"]).InvokeAsync());
 return await root.Parse(args).InvokeAsync();

@@ -24,6 +24,7 @@ internal sealed class RoutePlan
         ByPublishedId = byPublished.ToFrozenDictionary(StringComparer.Ordinal);
         Rules = config.Rules.Select(r => new CompiledRule(r, r.Backends.Select(n => ByName[n]).ToArray())).ToArray();
         DefaultRoute = config.DefaultRoute is { } name ? ByName[name] : null;
+        Matcher = new CompiledMatcher(Rules, config.BackendNameMatch, ByPublishedId, DefaultRoute);
         Sensitive = config.SensitiveClassifications.ToFrozenSet(StringComparer.Ordinal);
         ModelsJson = BuildModels(config, received);
     }
@@ -42,6 +43,9 @@ internal sealed class RoutePlan
     public FrozenDictionary<string, BackendRuntime> ByPublishedId { get; }
 
     public CompiledRule[] Rules { get; }
+
+    /// <summary><see cref="Rules"/> indexed for <see cref="RuleMatcher.Match"/>.</summary>
+    public CompiledMatcher Matcher { get; }
 
     public BackendRuntime? DefaultRoute { get; }
 

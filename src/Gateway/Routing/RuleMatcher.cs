@@ -15,13 +15,32 @@ internal readonly record struct RouteDecision(CompiledRule? Rule, BackendRuntime
 /// </summary>
 internal static class RuleMatcher
 {
+    /// <summary>Routes through the plan's <see cref="CompiledMatcher"/>: only candidate rules are checked.</summary>
     public static RouteDecision Match(RoutePlan plan, in RequestFeatures request)
+    {
+        var matcher = plan.Matcher;
+        var index = matcher.Find(request);
+        if (index >= 0)
+        {
+            var rule = plan.Rules[index];
+            return new RouteDecision(rule, rule.Candidates, rule.Config.Strategy, rule.Config.FailClosed);
+        }
+        return new RouteDecision(null, matcher.Unmatched(request.Model), RouteStrategy.PrimaryFallback, false);
+    }
+
+    /// <summary>The reference implementation: every rule in declaration order. Kept for tests and benchmarks.</summary>
+    internal static RouteDecision MatchLinear(RoutePlan plan, in RequestFeatures request)
     {
         foreach (var rule in plan.Rules)
         {
             if (Matches(rule, request))
                 return new RouteDecision(rule, rule.Candidates, rule.Config.Strategy, rule.Config.FailClosed);
         }
+        return Unmatched(plan, request);
+    }
+
+    private static RouteDecision Unmatched(RoutePlan plan, in RequestFeatures request)
+    {
         if (plan.Config.BackendNameMatch && request.Model.Length > 0 && plan.ByPublishedId.TryGetValue(request.Model, out var named))
             return new RouteDecision(null, [named], RouteStrategy.PrimaryFallback, false);
         if (plan.DefaultRoute is { } fallback)
