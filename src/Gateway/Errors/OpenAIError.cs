@@ -10,7 +10,7 @@ internal static class OpenAIError
 {
     public static string TypeFor(int status) => status switch
     {
-        400 or 404 or 405 or 413 => "invalid_request_error",
+        400 or 404 or 405 or 408 or 413 => "invalid_request_error",
         429 => "rate_limit_error",
         503 => "service_unavailable",
         504 => "timeout",

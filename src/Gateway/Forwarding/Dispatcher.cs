@@ -71,6 +71,13 @@ internal sealed class Dispatcher(
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
         {
             if (context.RequestAborted.IsCancellationRequested) { Finish(record, 499, "client_canceled"); return; }
+            if (ex is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout })
+            {
+                // Kestrel's MinRequestBodyDataRate: the body trickled in too slowly. The response can still be
+                // written (HTTP/1.1); Kestrel closes the connection after it.
+                await Reject(context, record, 408, "body_timeout", "request_timeout", $"could not read the request body: {ex.Message}");
+                return;
+            }
             await Reject(context, record, 400, "invalid_request", "invalid_body", $"could not read the request body: {ex.Message}");
             return;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace LLMKube.Gateway.Forwarding;
 
@@ -74,6 +75,9 @@ internal sealed class RequestBody : IDisposable
     {
         var span = Memory.Span;
         if (span.IsEmpty) return "request body is empty; expected a JSON object";
+        // Utf8JsonReader does not validate UTF-8 inside strings: without this, invalid bytes would be forwarded,
+        // and in "model" would fail GetString with an unhandled exception (500).
+        if (!Utf8.IsValid(span)) return "request body is not valid JSON: it is not valid UTF-8";
         var reader = new Utf8JsonReader(span, new JsonReaderOptions { MaxDepth = maxDepth, CommentHandling = JsonCommentHandling.Disallow });
         try
         {
@@ -107,6 +111,11 @@ internal sealed class RequestBody : IDisposable
         }
         catch (JsonException ex)
         {
+            return $"request body is not valid JSON: {Trim(ex.Message)}";
+        }
+        catch (InvalidOperationException ex)
+        {
+            // GetString on an escaped lone surrogate ("\ud800") that cannot be transcoded.
             return $"request body is not valid JSON: {Trim(ex.Message)}";
         }
         return null;

@@ -7,6 +7,7 @@ using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Resources;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace LLMKube.Gateway.Hosting;
@@ -41,6 +42,7 @@ public static class GatewayApp
 
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection(GatewayOptions.Section))
             .PostConfigure(o => { if (o.Router is { } name && !name.Contains('/')) o.Router = "default/" + name; });
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) => ApplyClientLimits(kestrel.Limits, gateway.Value));
         builder.Services.AddOptions<ResourceSyncOptions>().Configure<IOptions<GatewayOptions>>((sync, gateway) =>
         {
             sync.Path = gateway.Value.Resources;
@@ -72,6 +74,27 @@ public static class GatewayApp
         var app = builder.Build();
         app.MapGatewayEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// Kestrel's limits against abusive clients, set explicitly so they are documented and configurable.
+    /// Header limits keep Kestrel's defaults (100 headers, 32 KiB in total, 8 KiB request line): OpenAI SDKs
+    /// send about 15 headers and under 2 KiB, and the limits bound what one connection can make the server
+    /// buffer before the request reaches the dispatcher. The headers timeout is shortened from 30 s to 10 s,
+    /// counted from the first byte of a request, so a slow-loris client holds a connection for 10 s at most.
+    /// The body rate keeps Kestrel's 240 B/s after a 5 s grace: far below any real client, yet a body trickled
+    /// byte by byte fails within seconds (the dispatcher answers 408) instead of holding a pooled buffer.
+    /// Idle connections (no request begun) stay under Kestrel's 130 s KeepAliveTimeout; connections are not capped.
+    /// </summary>
+    private static void ApplyClientLimits(KestrelServerLimits limits, GatewayOptions options)
+    {
+        limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
+        limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
+        limits.MaxRequestLineSize = options.MaxRequestLineSize;
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.MinRequestBodyDataRate = options.MinRequestBodyDataRate > 0
+            ? new MinDataRate(options.MinRequestBodyDataRate, options.MinRequestBodyDataRateGracePeriod)
+            : null;
     }
 
     private static IServiceCollection AddGatewayServices(this IServiceCollection services)

@@ -46,4 +46,31 @@ public sealed class GatewayOptions
 
     /// <summary>Silo-to-silo port of the co-hosted silo; 0 picks a free port.</summary>
     public int SiloPort { get; set; }
+
+    // Kestrel limits against abusive clients. Kestrel rejects these before the gateway's own code runs
+    // (no audit line): 431 for headers, 414 for the request line, 408 or a closed connection for slow headers.
+
+    /// <summary>Most request headers Kestrel accepts on one request (Kestrel's default, 100); more get 431.</summary>
+    public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>Largest total size of a request's headers, in bytes (Kestrel's default, 32 KiB); larger gets 431.</summary>
+    public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
+
+    /// <summary>Longest request line, in bytes (Kestrel's default, 8 KiB); longer gets 414.</summary>
+    public int MaxRequestLineSize { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// Time a client has to send a request's line and headers, from its first byte (Kestrel's default is 30 s).
+    /// A slower client (slow-loris) gets 408 and its connection is closed.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Lowest average rate, in bytes per second, at which a request body must arrive once
+    /// <see cref="MinRequestBodyDataRateGracePeriod"/> has passed; a slower body is answered 408. 0 disables the check.
+    /// </summary>
+    public double MinRequestBodyDataRate { get; set; } = 240;
+
+    /// <summary>Time a request body may arrive below <see cref="MinRequestBodyDataRate"/> before the rate is enforced; must exceed 1 s.</summary>
+    public TimeSpan MinRequestBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 }
