@@ -50,4 +50,45 @@ public sealed class PersistenceTests
         await silo.Logs.WaitForAsync(m => m.Contains("config not persisted, served from memory"));
         await redis.StartAgainAsync();
     }
+
+    [Fact]
+    public async Task SpecChange_ResetsTheCircuitOfAMovedBackend_AndNothingElse()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var service = "t" + Guid.NewGuid().ToString("N")[..10];
+        var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
+        var file = Path.Combine(resources, "router.yaml");
+        string Router(int movedPort, string quarantine) => RouterYaml.Router(
+            RouterYaml.Local("moved", movedPort) + RouterYaml.Local("stays", 2), RouterYaml.Rule("all", "moved, stays"),
+            $"proxy: {{ quarantineDuration: {quarantine} }}");
+        await File.WriteAllTextAsync(file, Router(1, "10m"));
+        await using var silo = await SiloHost.StartAsync(redis, service, resources);
+        var moved = silo.Grains.GetGrain<IBackendGrain>("default/test/moved");
+        var stays = silo.Grains.GetGrain<IBackendGrain>("default/test/stays");
+        foreach (var grain in new[] { moved, stays })
+            await grain.Report(new AttemptReport(AttemptVerdict.Failure, "down", null, "test"));
+        await WaitAsync(async () => !(await moved.GetHealth()).IsClosed && !(await stays.GetHealth()).IsClosed);
+
+        // A new quarantine duration is a new generation but the same upstreams: both stay quarantined.
+        await File.WriteAllTextAsync(file, Router(1, "20m"));
+        await silo.Logs.WaitForAsync(m => m.Contains("config version 2 applied"));
+        Assert.False((await moved.GetHealth()).IsClosed);
+        Assert.False((await stays.GetHealth()).IsClosed);
+
+        // "moved" now points elsewhere: its circuit starts closed; "stays" keeps its quarantine.
+        await File.WriteAllTextAsync(file, Router(3, "20m"));
+        await silo.Logs.WaitForAsync(m => m.Contains("config version 3 applied"));
+        Assert.True((await moved.GetHealth()).IsClosed);
+        Assert.False((await stays.GetHealth()).IsClosed);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
+            await Task.Delay(20);
+        }
+    }
 }
