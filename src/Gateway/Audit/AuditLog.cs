@@ -20,7 +20,8 @@ internal sealed class AuditLog : IAsyncDisposable
 
     public AuditLog(Stream output, TimeProvider time)
     {
-        _output = output;
+        // Buffered, and flushed whenever the queue runs dry: one write per burst of lines, not one per line.
+        _output = new BufferedStream(output, 64 * 1024);
         _time = time;
         _writer = Task.Run(WriteLoop);
     }
@@ -83,5 +84,6 @@ internal sealed class AuditLog : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer;
+        await _output.FlushAsync();
     }
 }
