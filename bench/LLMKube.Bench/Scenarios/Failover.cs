@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using LLMKube.Bench.Infrastructure;
+using LLMKube.Gateway.Tests.Fixtures;
 
 namespace LLMKube.Bench.Scenarios;
 

@@ -130,7 +130,7 @@ internal sealed class Dispatcher(
         {
             var mirror = candidates[^1];
             candidates = candidates[..^1];
-            if (shadow.TryMirror(Namespace(config), config.Timers, mirror, body, context.Request, ruleTimeout))
+            if (shadow.TryMirror(plan.Namespace, config.Timers, mirror, body, context.Request, ruleTimeout))
                 record.Shadow = mirror.Config.Name;
         }
         else if (decision.Strategy == RouteStrategy.Weighted && candidates.Length > 1)
@@ -173,7 +173,7 @@ internal sealed class Dispatcher(
             }
 
             string? credential = null;
-            if (backend.Config.Credential is { } reference && (credential = credentials.Resolve(Namespace(config), reference)) is null)
+            if (backend.Config.Credential is { } reference && (credential = credentials.Resolve(plan.Namespace, reference)) is null)
             {
                 if (probe) backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, wasProbe: true);
                 lastError = $"backend \"{name}\": credential {reference.Key} is not set";
@@ -315,7 +315,6 @@ internal sealed class Dispatcher(
     private TimeSpan? RetryDelay(DateTimeOffset? retryAt)
         => retryAt is { } at && at > clock.Now ? at - clock.Now : null;
 
-    private static string Namespace(RouterConfig config) => config.Router[..config.Router.IndexOf('/')];
 
     private static string Describe(ForwarderError error, Exception? exception)
     {

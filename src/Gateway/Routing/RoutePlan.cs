@@ -17,6 +17,7 @@ internal sealed class RoutePlan
         Snapshot = snapshot;
         Received = received;
         var config = snapshot.Config;
+        Namespace = config.Router[..config.Router.IndexOf('/')];
         Backends = config.Backends.Select(b => runtimes[b.Name]).ToArray();
         ByName = Backends.ToFrozenDictionary(b => b.Config.Name, StringComparer.Ordinal);
         var byPublished = new Dictionary<string, BackendRuntime>(StringComparer.Ordinal);
@@ -32,6 +33,9 @@ internal sealed class RoutePlan
     public RoutingSnapshot Snapshot { get; }
 
     public RouterConfig Config => Snapshot.Config;
+
+    /// <summary>The router's namespace, where its Secrets live.</summary>
+    public string Namespace { get; }
 
     /// <summary>When this gateway received the snapshot.</summary>
     public DateTimeOffset Received { get; }
