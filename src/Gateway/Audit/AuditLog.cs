@@ -28,44 +28,49 @@ internal sealed class AuditLog : IAsyncDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    // One serializer per thread, reset per line: the only allocation per line is the queued byte array.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     public void Write(AuditRecord record)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var json = t_writer ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteString("time", _time.GetUtcNow());
+        json.WriteString("level", "INFO");
+        json.WriteString("msg", "router.dispatch");
+        json.WriteString("router", record.Router);
+        json.WriteString("requestId", record.RequestId);
+        json.WriteString("path", record.Path);
+        json.WriteString("model", record.Model);
+        json.WriteString("classification", record.Classification);
+        json.WriteString("taskComplexity", record.TaskComplexity);
+        json.WriteBoolean("stream", record.Stream);
+        json.WriteNumber("status", record.Status);
+        json.WriteString("outcome", record.Outcome);
+        json.WriteNumber("latencyMs", record.LatencyMs);
+        json.WriteNumber("durationMs", record.DurationMs);
+        if (record.Rule is not null) json.WriteString("rule", record.Rule);
+        if (record.Backend is not null) json.WriteString("backend", record.Backend);
+        if (record.BackendTier is not null) json.WriteString("backendTier", record.BackendTier);
+        json.WriteNumber("timeoutMs", record.TimeoutMs);
+        if (record.Shadow is not null) json.WriteString("shadow", record.Shadow);
+        json.WriteStartArray("attempts");
+        foreach (var attempt in record.Attempts)
         {
             json.WriteStartObject();
-            json.WriteString("time", _time.GetUtcNow());
-            json.WriteString("level", "INFO");
-            json.WriteString("msg", "router.dispatch");
-            json.WriteString("router", record.Router);
-            json.WriteString("requestId", record.RequestId);
-            json.WriteString("path", record.Path);
-            json.WriteString("model", record.Model);
-            json.WriteString("classification", record.Classification);
-            json.WriteString("taskComplexity", record.TaskComplexity);
-            json.WriteBoolean("stream", record.Stream);
-            json.WriteNumber("status", record.Status);
-            json.WriteString("outcome", record.Outcome);
-            json.WriteNumber("latencyMs", record.LatencyMs);
-            json.WriteNumber("durationMs", record.DurationMs);
-            if (record.Rule is not null) json.WriteString("rule", record.Rule);
-            if (record.Backend is not null) json.WriteString("backend", record.Backend);
-            if (record.BackendTier is not null) json.WriteString("backendTier", record.BackendTier);
-            json.WriteNumber("timeoutMs", record.TimeoutMs);
-            if (record.Shadow is not null) json.WriteString("shadow", record.Shadow);
-            json.WriteStartArray("attempts");
-            foreach (var attempt in record.Attempts)
-            {
-                json.WriteStartObject();
-                json.WriteString("backend", attempt.Backend);
-                json.WriteString("outcome", attempt.Outcome);
-                json.WriteNumber("status", attempt.Status);
-                json.WriteNumber("ms", attempt.Milliseconds);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            json.WriteString("backend", attempt.Backend);
+            json.WriteString("outcome", attempt.Outcome);
+            json.WriteNumber("status", attempt.Status);
+            json.WriteNumber("ms", attempt.Milliseconds);
             json.WriteEndObject();
         }
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
         buffer.Write("\n"u8);
         if (!_queue.Writer.TryWrite(buffer.WrittenSpan.ToArray())) Interlocked.Increment(ref _dropped);
     }
