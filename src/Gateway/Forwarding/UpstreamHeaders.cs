@@ -10,7 +10,7 @@ internal static class UpstreamHeaders
     public static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
         "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-        "transfer-encoding", "upgrade", "authorization", "content-length", "host",
+        "transfer-encoding", "upgrade", "authorization", "content-length", "host", "x-api-key", "api-key",
     };
 
     /// <summary>
@@ -23,6 +23,9 @@ internal static class UpstreamHeaders
         headers.Host = null; // the destination's host, never the gateway's
         headers.Authorization = null;
         headers.Remove("Proxy-Authorization");
+        // The client's own provider keys (Anthropic, Azure styles) never leave the gateway either.
+        headers.Remove("x-api-key");
+        headers.Remove("api-key");
         if (credential is not null)
         {
             if (string.Equals(backend.Provider, "anthropic", StringComparison.OrdinalIgnoreCase))

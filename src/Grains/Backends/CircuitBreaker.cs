@@ -28,6 +28,8 @@ public static class CircuitBreaker
         {
             case AttemptVerdict.Success:
                 if (health.IsClosed && health.ProbeHolder is null) return health;
+                // A success from a request that started before the quarantine does not lift it early.
+                if (health.State == CircuitState.Open && now < health.OpenUntil) return health;
                 return new BackendHealth(CircuitState.Closed, default, 0, health.Transitions + 1, null, default, null);
 
             case AttemptVerdict.Failure:
@@ -39,7 +41,7 @@ public static class CircuitBreaker
                 return new BackendHealth(CircuitState.Open, now + Backoff(quarantine, step), step, health.Transitions + 1, report.Error, default, null);
 
             case AttemptVerdict.RateLimited when report.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero:
-                var until = now + retryAfter;
+                var until = now + (retryAfter < MaxBackoff ? retryAfter : MaxBackoff); // a hostile Retry-After cannot park a backend for years
                 if (health.State == CircuitState.Open && health.OpenUntil >= until) return health;
                 return new BackendHealth(CircuitState.Open, until, health.BackoffStep, health.Transitions + 1, report.Error, default, null);
 

@@ -130,17 +130,17 @@ public sealed class FallbackMatrixTests
         await using var secondary = await FakeUpstream.StartAsync();
         await using var host = await GatewayHost.StartAsync(RouterYaml.Router(
             RouterYaml.Local("primary", primary.Port) + RouterYaml.Local("secondary", secondary.Port),
-            RouterYaml.Rule("all", "primary, secondary", extra: "timeout: 600ms")));
+            RouterYaml.Rule("all", "primary, secondary", extra: "timeout: 1500ms")));
         primary.Behavior = Behavior.StallBeforeHeaders();
         // Longer than what is left of the first budget, shorter than a fresh one.
-        secondary.Behavior = Behavior.Delay(TimeSpan.FromMilliseconds(300), Behavior.Json());
+        secondary.Behavior = Behavior.Delay(TimeSpan.FromMilliseconds(700), Behavior.Json());
 
         using var response = await host.SendAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var audit = (await host.Audit.WaitForAsync(1))[0];
         Assert.Equal("timeout", audit.GetProperty("attempts")[0].GetProperty("outcome").GetString());
-        Assert.Equal(600, audit.GetProperty("timeoutMs").GetInt32());
+        Assert.Equal(1500, audit.GetProperty("timeoutMs").GetInt32());
         await primary.WaitForAbortAsync(TimeSpan.FromSeconds(5)); // the timed-out attempt was cancelled upstream
     }
 }

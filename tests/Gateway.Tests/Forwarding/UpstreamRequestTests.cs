@@ -65,6 +65,8 @@ public sealed class UpstreamRequestTests
         request.Headers.Authorization = new("Bearer", "sk-client-key");
         request.Headers.Add("Proxy-Authorization", "Basic Y2xpZW50OnNlY3JldA==");
         request.Headers.Add("x-custom", "kept");
+        request.Headers.Add("x-api-key", "client-anthropic-key");
+        request.Headers.Add("api-key", "client-azure-key");
         using var response = await host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -72,6 +74,8 @@ public sealed class UpstreamRequestTests
         Assert.Null(sent.Header("authorization"));
         Assert.Null(sent.Header("proxy-authorization"));
         Assert.Equal("kept", sent.Header("x-custom"));
+        Assert.Null(sent.Header("x-api-key"));
+        Assert.Null(sent.Header("api-key"));
         Assert.Equal($"127.0.0.1:{upstream.Port}", sent.Header("host")); // the destination's host, not the gateway's
         Assert.DoesNotContain(sent.Headers, h => h.Value.Any(v => v.Contains("sk-client-key", StringComparison.Ordinal)));
     }

@@ -94,4 +94,13 @@ public sealed class CircuitBreakerTests
     [Fact]
     public void ZeroQuarantine_DisablesIt()
         => Assert.True(CircuitBreaker.Apply(BackendHealth.Healthy, Report(AttemptVerdict.Failure), T0, TimeSpan.Zero).IsClosed);
+
+    [Fact]
+    public void LateSuccess_DoesNotLiftAQuarantineEarly_RetryAfterIsCapped()
+    {
+        var open = CircuitBreaker.Apply(BackendHealth.Healthy, Report(AttemptVerdict.Failure), T0, Q);
+        Assert.Same(open, CircuitBreaker.Apply(open, Report(AttemptVerdict.Success), T0.AddSeconds(1), Q));
+        var limited = CircuitBreaker.Apply(BackendHealth.Healthy, Report(AttemptVerdict.RateLimited, retryAfter: TimeSpan.FromDays(3650)), T0, Q);
+        Assert.Equal(T0 + CircuitBreaker.MaxBackoff, limited.OpenUntil);
+    }
 }
