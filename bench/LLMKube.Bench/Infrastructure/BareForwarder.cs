@@ -1,4 +1,3 @@
-using System.Net;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace LLMKube.Bench.Infrastructure;
@@ -16,16 +15,8 @@ public static class BareForwarder
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Services.AddHttpForwarder();
         var app = builder.Build();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-            ActivityHeadersPropagator = null,
-        });
+        // The gateway's own HTTP client, so the baseline differs from the gateway only by the gateway's logic.
+        var invoker = new LLMKube.Gateway.Forwarding.UpstreamClient().Invoker;
         var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(5) };
         app.MapGet("/healthz", () => "ok");

@@ -25,7 +25,6 @@ public sealed class FallbackMatrixTests
         await using var primary = await FakeUpstream.StartAsync();
         await using var secondary = await FakeUpstream.StartAsync();
         var primaryPort = failure == Failure.Refused ? FakeUpstream.ReserveClosedPort() : primary.Port;
-        var primaryExtra = failure == Failure.CredentialsMissing ? "" : "";
         var primaryBackend = failure == Failure.CredentialsMissing
             ? $$"""
                   - name: primary
@@ -33,7 +32,7 @@ public sealed class FallbackMatrixTests
                     external: { provider: openai, url: "{{primary.BaseAddress.ToString().TrimEnd('/')}}", model: p, credentialsSecretRef: { name: absent-secret } }
 
                 """
-            : RouterYaml.Local("primary", primaryPort, primaryExtra);
+            : RouterYaml.Local("primary", primaryPort);
         var yaml = RouterYaml.Router(
             primaryBackend + RouterYaml.Local("secondary", secondary.Port),
             RouterYaml.Rule("all", "primary, secondary", extra: "timeout: 400ms"));
