@@ -111,7 +111,7 @@ public class MatchingBenchmarks
                 _ => Rule($"header-{i}", backend, headers: [new HeaderCondition("x-tenant", $"t{i}")], complexity: "complex"),
             };
         }
-        var config = new RouterConfig("default/bench", "hash", backends, rules, "local-qwen", false,
+        var config = new RouterConfig(new LLMKube.Grains.Api.ObjectKey("default", "bench"), "hash", backends, rules, "local-qwen", false,
             "x-data-classification", ["pii"], RouterTimers.Default);
         var runtimes = backends.ToDictionary(
             b => b.Name,

@@ -48,7 +48,7 @@ internal sealed class Dispatcher(
             return;
         }
         var started = Stopwatch.GetTimestamp();
-        var record = new AuditRecord { Router = plan.Config.Router, RequestId = context.TraceIdentifier, Path = context.Request.Path.Value ?? "" };
+        var record = new AuditRecord { Router = plan.Config.Router.ToString(), RequestId = context.TraceIdentifier, Path = context.Request.Path.Value ?? "" };
         try
         {
             await DispatchAsync(context, plan, record, started);

@@ -1,3 +1,4 @@
+using LLMKube.Grains.Backends;
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Errors;
@@ -155,7 +156,7 @@ public static class GatewayApp
             return Results.Json(new ReadyStatus("not_ready", options.Router ?? "", 0, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
         var age = now - routing.LastContact;
         var degraded = !options.Standalone && age > options.DegradedAfter;
-        return Results.Json(new ReadyStatus(degraded ? "degraded" : "ready", plan.Config.Router, plan.Snapshot.Version,
+        return Results.Json(new ReadyStatus(degraded ? "degraded" : "ready", plan.Config.Router.ToString(), plan.Snapshot.Version,
             degraded ? (long)age.TotalSeconds : null), GatewayJsonContext.Default.ReadyStatus);
     }
 

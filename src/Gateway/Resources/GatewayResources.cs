@@ -16,11 +16,11 @@ internal sealed class GatewayResources(CredentialStore credentials, IOptions<Gat
         var routers = resources.Routers;
         if (gateway.Router is null && initial)
         {
-            if (routers.Count == 1) gateway.Router = routers[0].Key;
+            if (routers.Count == 1) gateway.Router = routers[0].Key.ToString();
             else if (routers.Count == 0) yield return $"{source}: no ModelRouter found";
             else yield return $"{source}: {routers.Count} ModelRouters found ({string.Join(", ", routers.Select(r => r.Key))}); choose one with --router <namespace>/<name>";
         }
-        if (gateway.Router is { } selected && routers.All(r => r.Key != selected))
+        if (gateway.Router is { } selected && routers.All(r => r.Key.ToString() != selected))
             yield return $"{source}: ModelRouter {selected} not found";
     }
 

@@ -17,7 +17,7 @@ internal sealed class RoutePlan
         Snapshot = snapshot;
         Received = received;
         var config = snapshot.Config;
-        Namespace = config.Router[..config.Router.IndexOf('/')];
+        Namespace = config.Router.Namespace;
         Backends = config.Backends.Select(b => runtimes[b.Name]).ToArray();
         ByName = Backends.ToFrozenDictionary(b => b.Config.Name, StringComparer.Ordinal);
         var byPublished = new Dictionary<string, BackendRuntime>(StringComparer.Ordinal);

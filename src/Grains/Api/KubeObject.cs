@@ -12,7 +12,7 @@ public abstract class KubeObject
     [Id(2)] public ObjectMeta Metadata { get; set; } = new();
 
     /// <summary><c>namespace/name</c>, with <c>default</c> for an object that names no namespace.</summary>
-    public string Key => $"{Metadata.NamespaceOrDefault}/{Metadata.Name}";
+    public ObjectKey Key => new(Metadata.Namespace, Metadata.Name ?? "");
 }
 
 /// <summary>The subset of Kubernetes <c>ObjectMeta</c> the router reads.</summary>
@@ -27,7 +27,7 @@ public sealed class ObjectMeta
     [Id(5)] public string? ResourceVersion { get; set; }
     [Id(6)] public string? Uid { get; set; }
 
-    public string NamespaceOrDefault => string.IsNullOrEmpty(Namespace) ? "default" : Namespace;
+    public string NamespaceOrDefault => string.IsNullOrEmpty(Namespace) ? ObjectKey.DefaultNamespace : Namespace;
 }
 
 /// <summary>A reference to another object in the same namespace by name.</summary>

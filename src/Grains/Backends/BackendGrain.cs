@@ -1,3 +1,4 @@
+using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routers;
 using Orleans.Storage;
 using LLMKube.Grains.Routing;
@@ -96,7 +97,7 @@ public sealed partial class BackendGrain(
     {
         if (state.State.Settings is not { } settings) return;
         // One-way: the routing table never calls back into this grain, and ordering is by Transitions.
-        GrainFactory.GetGrain<IRoutingTableGrain>(settings.Router).BackendChanged(settings.Name, state.State.Health).Ignore();
+        GrainFactory.GetGrain<IRoutingTableGrain>(settings.Router.ToString()).BackendChanged(settings.Name, state.State.Health).Ignore();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "backend {Backend}: circuit {From} -> {To} (open until {OpenUntil:O}) {Error}")]

@@ -1,3 +1,5 @@
+using LLMKube.Grains.Api;
+
 namespace LLMKube.Grains.Backends;
 
 /// <summary>What a Backend grain needs to know of its backend's spec.</summary>
@@ -7,7 +9,7 @@ namespace LLMKube.Grains.Backends;
 /// <param name="QuarantineDuration">First quarantine length; failed probes double it.</param>
 [GenerateSerializer, Immutable]
 public sealed record BackendSettings(
-    [property: Id(0)] string Router,
+    [property: Id(0)] ObjectKey Router,
     [property: Id(1)] string Name,
     [property: Id(2)] string Identity,
     [property: Id(3)] TimeSpan QuarantineDuration);

@@ -1,3 +1,5 @@
+using LLMKube.Grains.Api;
+
 namespace LLMKube.Grains.Backends;
 
 /// <summary>
@@ -20,5 +22,5 @@ public interface IBackendGrain : IGrainWithStringKey
     Task<BackendHealth> GetHealth();
 
     /// <summary>Builds the grain key.</summary>
-    static string Key(string router, string backend) => $"{router}/{backend}";
+    static string Key(ObjectKey router, string backend) => $"{router}/{backend}";
 }

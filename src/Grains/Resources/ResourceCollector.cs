@@ -194,7 +194,7 @@ internal sealed partial class ResourceCollector
 
         var name = YamlEvents.ScalarField(events, metadata.Start.Value, "name");
         var ns = YamlEvents.ScalarField(events, metadata.Start.Value, "namespace");
-        return string.IsNullOrEmpty(name) ? kind : $"{kind} {(string.IsNullOrEmpty(ns) ? "default" : ns)}/{name}";
+        return string.IsNullOrEmpty(name) ? kind : $"{kind} {new ObjectKey(ns, name)}";
     }
 
     private static int FindEvent(List<ParsingEvent> events, int start, Mark mark)

@@ -9,9 +9,9 @@ namespace LLMKube.Grains.Resources;
 /// </summary>
 public sealed class ResourceSet
 {
-    private readonly Dictionary<string, ModelRouter> _routers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, InferenceService> _inferenceServices = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Secret> _secrets = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, ModelRouter> _routers = [];
+    private readonly Dictionary<ObjectKey, InferenceService> _inferenceServices = [];
+    private readonly Dictionary<ObjectKey, Secret> _secrets = [];
     private readonly IReadOnlyDictionary<KubeObject, string> _sources;
 
     /// <summary>
@@ -75,9 +75,9 @@ public sealed class ResourceSet
         return true;
     }
 
-    private static string Key(string? ns, string name) => $"{(string.IsNullOrEmpty(ns) ? "default" : ns)}/{name}";
+    private static ObjectKey Key(string? ns, string name) => new(ns, name);
 
-    private static T[] Index<T>(IEnumerable<T>? objects, Dictionary<string, T> index)
+    private static T[] Index<T>(IEnumerable<T>? objects, Dictionary<ObjectKey, T> index)
         where T : KubeObject
     {
         var list = objects?.ToArray() ?? [];

@@ -82,10 +82,10 @@ public sealed partial class ResourceSync(
 
         foreach (var consumer in consumers) problems.AddRange(consumer.Check(load.Resources, path, initial));
 
-        var keys = configs.Select(c => c.Router).ToList();
+        var keys = configs.Select(c => c.Router.ToString()).ToList();
         if (problems.Count > 0) return new ReloadResult(false, problems, keys);
 
-        foreach (var config in configs) await grains.GetGrain<IRouterGrain>(config.Router).Apply(config);
+        foreach (var config in configs) await grains.GetGrain<IRouterGrain>(config.Router.ToString()).Apply(config);
         foreach (var consumer in consumers) consumer.Applied(load.Resources);
         return new ReloadResult(true, [], keys);
     }

@@ -1,3 +1,4 @@
+using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -32,7 +33,7 @@ public sealed partial class RouterGrain(
         state.State.Version++;
         // Routing must not wait for Redis: the config is served from memory and saved when storage allows.
         await Persist();
-        await GrainFactory.GetGrain<IRoutingTableGrain>(config.Router).Publish(config, health);
+        await GrainFactory.GetGrain<IRoutingTableGrain>(config.Router.ToString()).Publish(config, health);
         LogApplied(config.Router, state.State.Version, config.Backends.Length, config.Rules.Length);
         return state.State.Version;
     }
@@ -71,5 +72,5 @@ public sealed partial class RouterGrain(
     private partial void LogNotPersisted(string router, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "router {Router}: config version {Version} applied ({Backends} backends, {Rules} rules)")]
-    private partial void LogApplied(string router, long version, int backends, int rules);
+    private partial void LogApplied(ObjectKey router, long version, int backends, int rules);
 }

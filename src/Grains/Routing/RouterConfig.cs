@@ -1,3 +1,5 @@
+using LLMKube.Grains.Api;
+
 namespace LLMKube.Grains.Routing;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace LLMKube.Grains.Routing;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RouterConfig(
-    [property: Id(0)] string Router,
+    [property: Id(0)] ObjectKey Router,
     [property: Id(1)] string SpecHash,
     [property: Id(2)] BackendConfig[] Backends,
     [property: Id(3)] RuleConfig[] Rules,

@@ -31,7 +31,7 @@ public static class SiloApp
             throw new OptionsValidationException(ClusterSettings.Section, typeof(ClusterSettings), ["--redis (Cluster:Redis) is required: the silo keeps membership and grain state in Redis"]);
 
         builder.Services.Configure<ClusterSettings>(builder.Configuration.GetSection(ClusterSettings.Section));
-        builder.Services.AddSingleton(Grains.RoutingClock.System);
+        builder.Services.AddSingleton(Grains.Backends.RoutingClock.System);
         builder.Services.AddOptions<ResourceSyncOptions>().Configure(o => o.Path = silo.Resources);
         builder.Services.AddSingleton<ResourceSync>();
         builder.Services.AddSingleton<SiloReadiness>();

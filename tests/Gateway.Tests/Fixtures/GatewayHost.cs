@@ -1,3 +1,4 @@
+using LLMKube.Grains.Backends;
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Hosting;
 using LLMKube.Grains.Resources;

@@ -1,3 +1,4 @@
+using LLMKube.Grains.Backends;
 using System.Net;
 using System.Net.Sockets;
 using LLMKube.Grains;

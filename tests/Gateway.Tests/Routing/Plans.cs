@@ -1,3 +1,4 @@
+using LLMKube.Grains.Api;
 using LLMKube.Gateway.Health;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
@@ -30,7 +31,7 @@ internal static class Plans
 
     public static RoutePlan Build(BackendConfig[] backends, RuleConfig[] rules, string? defaultRoute = null, bool backendNameMatch = false)
     {
-        var config = new RouterConfig("default/test", "hash", backends, rules, defaultRoute, backendNameMatch,
+        var config = new RouterConfig(new ObjectKey("default", "test"), "hash", backends, rules, defaultRoute, backendNameMatch,
             "x-data-classification", ["pii"], RouterTimers.Default);
         var runtimes = backends.ToDictionary(
             b => b.Name,

@@ -57,7 +57,7 @@ public sealed class ResourceLoaderPathTests : IDisposable
 
         Assert.Empty(result.Problems);
         var secret = Assert.Single(result.Resources.Secrets);
-        Assert.Equal("default/one", secret.Key);
+        Assert.Equal("default/one", secret.Key.ToString());
         Assert.Equal(file, result.Resources.SourceOf(secret));
     }
 

@@ -66,11 +66,11 @@ public class ResourceLoaderTests
 
         Assert.Empty(Problems(result));
         var router = Assert.Single(result.Resources.Routers);
-        Assert.Equal("default/my-router", router.Key);
+        Assert.Equal("default/my-router", router.Key.ToString());
         Assert.Equal("local", router.Spec!.Backends![0].Name);
         Assert.Equal("qwen", router.Spec.Backends[0].InferenceServiceRef!.Name);
         var service = Assert.Single(result.Resources.InferenceServices);
-        Assert.Equal("team/qwen", service.Key);
+        Assert.Equal("team/qwen", service.Key.ToString());
         Assert.Equal(8081, service.Spec!.Endpoint!.Port);
         Assert.Equal("qwen", service.Metadata.Labels!["app"]);
         var secret = Assert.Single(result.Resources.Secrets);

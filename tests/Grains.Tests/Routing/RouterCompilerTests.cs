@@ -111,7 +111,7 @@ public class RouterCompilerTests
 
         var config = CompileOk(router, resources);
 
-        Assert.Equal("team/my-router", config.Router);
+        Assert.Equal("team/my-router", config.Router.ToString());
         Assert.Matches("^[0-9a-f]{64}$", config.SpecHash);
         Assert.Equal(2, config.Backends.Length);
 
