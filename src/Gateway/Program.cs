@@ -1,3 +1,3 @@
 using LLMKube.Gateway.Hosting;
 
-return await GatewayCommand.Create().Parse(args).InvokeAsync();
+return await GatewayCommand.RunAsync(args);

@@ -1,3 +1,3 @@
 using LLMKube.Silo.Hosting;
 
-return await SiloCommand.Create().Parse(args).InvokeAsync();
+return await SiloCommand.RunAsync(args);

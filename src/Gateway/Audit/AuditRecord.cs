@@ -1,29 +1,42 @@
+using LLMKube.Gateway.Accounting;
+
 namespace LLMKube.Gateway.Audit;
 
-/// <summary>One backend tried for a request.</summary>
-internal readonly record struct AttemptRecord(string Backend, string Outcome, int Status, long Milliseconds);
-
 /// <summary>
-/// The audit line of one request (<c>msg: router.dispatch</c>). Carries names, numbers and outcomes
-/// only: never a body, never a header value, never a credential.
+/// The audit line of one request (<c>msg: router.dispatch</c>), built once from the dispatch's results.
+/// Carries names, numbers and outcomes only: never a body, never a header value, never a credential.
 /// </summary>
-internal sealed class AuditRecord
+internal sealed record AuditRecord
 {
     public required string Router { get; init; }
     public required string RequestId { get; init; }
     public required string Path { get; init; }
-    public string Model { get; set; } = "";
-    public string Classification { get; set; } = "";
-    public string TaskComplexity { get; set; } = "";
-    public bool Stream { get; set; }
-    public int Status { get; set; }
-    public string Outcome { get; set; } = "";
-    public long LatencyMs { get; set; }
-    public long DurationMs { get; set; }
-    public string? Rule { get; set; }
-    public string? Backend { get; set; }
-    public string? BackendTier { get; set; }
-    public long TimeoutMs { get; set; }
-    public string? Shadow { get; set; }
-    public List<AttemptRecord> Attempts { get; } = new(2);
+    public string Model { get; init; } = "";
+    public string Classification { get; init; } = "";
+    public string TaskComplexity { get; init; } = "";
+    public bool Stream { get; init; }
+    public int Status { get; init; }
+    public string Outcome { get; init; } = "";
+    /// <summary>From the start of the request to the response headers relayed (or the error written).</summary>
+    public long LatencyMs { get; init; }
+    /// <summary>From the start of the request to its end, body included.</summary>
+    public long DurationMs { get; init; }
+    public string? Rule { get; init; }
+    public string? Backend { get; init; }
+    public string? BackendTier { get; init; }
+    public long TimeoutMs { get; init; }
+    public string? Shadow { get; init; }
+    public long RequestBytes { get; init; }
+    public long ResponseBytes { get; init; }
+    /// <summary>To the first response body byte; null when no body was relayed.</summary>
+    public long? TtfbMs { get; init; }
+    /// <summary>To the first SSE event with generated output; null for JSON or when none came.</summary>
+    public long? TtftMs { get; init; }
+    /// <summary>The upstream's usage; null when it reported none (see <see cref="UsageMissing"/>).</summary>
+    public TokenUsage? Usage { get; init; }
+    /// <summary>A successful response that reported no usage: never counted as zero tokens.</summary>
+    public bool UsageMissing { get; init; }
+    /// <summary>The request's cost in USD from the backend's declared prices; null without prices or usage.</summary>
+    public decimal? CostUsd { get; init; }
+    public IReadOnlyList<AttemptRecord> Attempts { get; init; } = [];
 }

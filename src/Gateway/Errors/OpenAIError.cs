@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace LLMKube.Gateway.Errors;
@@ -8,6 +10,12 @@ namespace LLMKube.Gateway.Errors;
 /// </summary>
 internal static class OpenAIError
 {
+    /// <summary>The header OpenAI's SDKs read to decide whether to retry; sent as <c>false</c> for refusals a retry cannot fix.</summary>
+    public const string ShouldRetryHeader = "x-should-retry";
+
+    // The body is JSON served as application/json, never HTML: quotes and non-ASCII text stay readable.
+    private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string TypeFor(int status) => status switch
     {
         400 or 404 or 405 or 408 or 413 => "invalid_request_error",
@@ -21,7 +29,7 @@ internal static class OpenAIError
     public static byte[] Body(int status, string code, string message)
     {
         using var buffer = new MemoryStream(128 + message.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, _writerOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartObject("error");
@@ -34,7 +42,7 @@ internal static class OpenAIError
         return buffer.ToArray();
     }
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string message, TimeSpan? retryAfter = null, string? allow = null)
+    public static Task WriteAsync(HttpContext context, int status, string code, string message, TimeSpan? retryAfter = null, string? allow = null, bool? shouldRetry = null)
     {
         var response = context.Response;
         if (response.HasStarted) return Task.CompletedTask;
@@ -43,7 +51,8 @@ internal static class OpenAIError
         response.ContentType = "application/json";
         if (allow is not null) response.Headers.Allow = allow;
         if (retryAfter is { } delay)
-            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        if (shouldRetry is { } retry) response.Headers[ShouldRetryHeader] = retry ? "true" : "false";
         var body = Body(status, code, message);
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body).AsTask();

@@ -13,22 +13,25 @@ internal enum ResponseDecision
     Relay,
     /// <summary>An upstream 5xx: never relayed; the dispatcher falls back.</summary>
     ServerError,
-    /// <summary>A 429 with a candidate left to try: not relayed; the dispatcher falls back.</summary>
+    /// <summary>A 429 with an eligible candidate left to try: not relayed; the dispatcher falls back.</summary>
     RateLimited,
 }
 
 /// <summary>
 /// The YARP transformer of one attempt: header hygiene and credentials on the way out; on the way
-/// back, decides whether this response is relayed or the dispatcher falls back, and stops the
-/// time-to-headers deadline once headers arrived.
+/// back, decides whether this response is relayed or the dispatcher falls back, stops the
+/// time-to-headers deadline once headers arrived, and wraps the body in a <see cref="RelayedContent"/>.
 /// </summary>
 internal sealed class AttemptTransformer(
     BackendConfig backend,
     string? credential,
+    string? requestId,
     RouterTimers timers,
-    bool isLastCandidate,
-    bool clientAskedStream,
+    Func<bool> anotherCandidateLeft,
+    AttemptStreaming streaming,
     CancellationTokenSource headerDeadline,
+    CancellationToken drain,
+    Action? onFirstByte,
     TimeProvider time) : HttpTransformer
 {
     public ResponseDecision Decision { get; private set; }
@@ -40,15 +43,17 @@ internal sealed class AttemptTransformer(
     /// <summary>Stopwatch timestamp at which response headers arrived.</summary>
     public long HeadersAt { get; private set; }
 
-    /// <summary>The stream response is relayed in (SSE by content type, or the client asked for one).</summary>
+    /// <summary>The response is relayed as a stream (SSE by content type, or the client asked for one).</summary>
     public bool Streaming { get; private set; }
 
-    public GuardedResponseContent? Guard { get; private set; }
+    /// <summary>The relayed body, once <see cref="Decision"/> is <see cref="ResponseDecision.Relay"/>.</summary>
+    public RelayedContent? Relay { get; private set; }
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         UpstreamHeaders.Apply(proxyRequest, backend, credential, timers.ConnectTimeout);
+        if (requestId is not null) proxyRequest.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, requestId);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -64,7 +69,7 @@ internal sealed class AttemptTransformer(
             Decision = ResponseDecision.ServerError;
             return false;
         }
-        if (Status == 429 && !isLastCandidate)
+        if (Status == 429 && anotherCandidateLeft())
         {
             Decision = ResponseDecision.RateLimited;
             return false;
@@ -74,14 +79,15 @@ internal sealed class AttemptTransformer(
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var mediaType = proxyResponse.Content.Headers.ContentType?.MediaType;
         var sse = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        Streaming = sse || clientAskedStream;
+        Streaming = sse || streaming.ClientAsked;
         if (Streaming && !httpContext.Response.Headers.ContainsKey("Cache-Control"))
             httpContext.Response.Headers.CacheControl = "no-cache";
-        if (sse || timers.StreamIdleTimeout is not null || timers.MaxStreamDuration is not null)
-        {
-            Guard = new GuardedResponseContent(proxyResponse.Content, timers.StreamIdleTimeout, timers.MaxStreamDuration, sse, time);
-            proxyResponse.Content = Guard;
-        }
+        var json = Status is >= 200 and < 300 && string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase);
+        Relay = new RelayedContent(proxyResponse.Content, new RelayedContent.RelayOptions(
+            timers.StreamIdleTimeout, timers.MaxStreamDuration, sse, sse && streaming.UsageInjected, json, drain, onFirstByte), time);
+        proxyResponse.Content = Relay;
+        // The relayed length may differ (a dropped usage event): let the server frame the body.
+        httpContext.Response.ContentLength = null;
         return true;
     }
 
@@ -92,3 +98,6 @@ internal sealed class AttemptTransformer(
         _ => null,
     };
 }
+
+/// <summary>How an attempt's request asked for a stream: by the client, and whether the gateway added <c>stream_options.include_usage</c>.</summary>
+internal readonly record struct AttemptStreaming(bool ClientAsked, bool UsageInjected);

@@ -1,11 +1,12 @@
-using System.Diagnostics;
+using LLMKube.Gateway.Accounting;
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Errors;
 using LLMKube.Gateway.Health;
+using LLMKube.Gateway.Hosting;
 using LLMKube.Gateway.Routing;
-using LLMKube.Grains;
 using LLMKube.Grains.Backends;
+using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -14,10 +15,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace LLMKube.Gateway.Forwarding;
 
 /// <summary>
-/// The request path of <c>/v1/chat/completions</c>, <c>/v1/completions</c> and <c>/v1/embeddings</c>:
-/// read the body, match a rule, apply the fail-closed gate, try candidates in order with YARP,
-/// fall back before the response starts, relay the first acceptable answer, audit once.
-/// Reads only the in-memory routing plan: no grain call unless a backend is half-open.
+/// The request path of the routed OpenAI endpoints: read the body, match a rule, apply the fail-closed
+/// gate, try candidates in order with YARP, fall back before the response starts, relay the first
+/// acceptable answer, audit once. Reads only the in-memory routing plan: no grain call unless a backend
+/// is half-open. The decisions (how an attempt is classified, which error ends the loop) are the pure
+/// functions of <see cref="AttemptClassifier"/>; this class does the I/O around them.
 /// </summary>
 internal sealed class Dispatcher(
     RoutingState routing,
@@ -28,7 +30,8 @@ internal sealed class Dispatcher(
     AuditLog audit,
     RoutingClock clock,
     TimeProvider time,
-    IOptions<GatewayOptions> options)
+    GracefulShutdown shutdown,
+    IOptions<GatewayServerOptions> options)
 {
     private static readonly ForwarderRequestConfig RequestConfig = new()
     {
@@ -36,8 +39,8 @@ internal sealed class Dispatcher(
         ActivityTimeout = TimeSpan.FromDays(1),
     };
 
-    // HTTP deadlines run on real time; breaker decisions on the routing clock (tests move it independently).
-    private readonly TimeProvider _time = time;
+    // Longest Retry-After the gateway itself sends: SDKs sleep for it before retrying.
+    private static readonly TimeSpan _maxRetryAfter = TimeSpan.FromSeconds(30);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -47,83 +50,75 @@ internal sealed class Dispatcher(
             await OpenAIError.WriteAsync(context, 503, "not_ready", "the gateway has not loaded its routing configuration yet", TimeSpan.FromSeconds(1));
             return;
         }
-        var started = Stopwatch.GetTimestamp();
-        var record = new AuditRecord { Router = plan.Config.Router.ToString(), RequestId = context.TraceIdentifier, Path = context.Request.Path.Value ?? "" };
+        var started = time.GetTimestamp();
+        var entry = new AuditRecord { Router = plan.Config.Router.ToString(), RequestId = context.TraceIdentifier, Path = context.Request.Path.Value ?? "" };
         try
         {
-            await DispatchAsync(context, plan, record, started);
+            entry = await DispatchAsync(context, plan, entry, started);
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            entry = entry with { Status = 500, Outcome = "internal_error" };
+            throw;
         }
         finally
         {
-            record.DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            audit.Write(record);
+            audit.Write(entry with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds });
         }
     }
 
-    private async Task DispatchAsync(HttpContext context, RoutePlan plan, AuditRecord record, long started)
+    private async Task<AuditRecord> DispatchAsync(HttpContext context, RoutePlan plan, AuditRecord entry, long started)
     {
-        var gatewayOptions = options.Value;
+        var settings = options.Value;
         RequestBody? body;
         try
         {
-            body = await RequestBody.ReadAsync(context.Request, gatewayOptions.MaxRequestBodyBytes, context.RequestAborted);
+            body = await RequestBody.ReadAsync(context.Request, settings.MaxRequestBodyBytes, context.RequestAborted);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            if (context.RequestAborted.IsCancellationRequested) { Finish(record, 499, "client_canceled"); return; }
-            if (ex is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout })
-            {
-                // Kestrel's MinRequestBodyDataRate: the body trickled in too slowly. The response can still be
-                // written (HTTP/1.1); Kestrel closes the connection after it.
-                await Reject(context, record, 408, "body_timeout", "request_timeout", $"could not read the request body: {ex.Message}");
-                return;
-            }
-            await Reject(context, record, 400, "invalid_request", "invalid_body", $"could not read the request body: {ex.Message}");
-            return;
+            if (context.RequestAborted.IsCancellationRequested) return entry with { Status = 499, Outcome = "client_canceled" };
+            // Kestrel's MinRequestBodyDataRate: the body trickled in too slowly. The response can still be
+            // written (HTTP/1.1); Kestrel closes the connection after it.
+            var refusal = ex is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout }
+                ? new Refusal(408, "body_timeout", "request_timeout", $"could not read the request body: {ex.Message}", RetryMayHelp: true)
+                : new Refusal(400, "invalid_request", "invalid_body", $"could not read the request body: {ex.Message}", RetryMayHelp: false);
+            return await RefuseAsync(context, entry, refusal, started);
         }
         if (body is null)
         {
-            await Reject(context, record, 413, "body_too_large", "request_too_large",
-                $"request body exceeds the limit of {gatewayOptions.MaxRequestBodyBytes} bytes");
-            return;
+            return await RefuseAsync(context, entry, new Refusal(413, "body_too_large", "request_too_large",
+                $"request body exceeds the limit of {settings.MaxRequestBodyBytes} bytes", RetryMayHelp: false), started);
         }
         using var _ = body;
-        if (body.Parse(gatewayOptions.MaxJsonDepth) is { } parseError)
-        {
-            await Reject(context, record, 400, "invalid_request", "invalid_json", parseError);
-            return;
-        }
-        record.Stream = body.Stream;
+        if (body.Parse(settings.MaxJsonDepth) is { } parseError)
+            return await RefuseAsync(context, entry with { RequestBytes = body.Length }, new Refusal(400, "invalid_request", "invalid_json", parseError, false), started);
+        entry = entry with { Stream = body.Stream, RequestBytes = body.Length, Model = body.Model ?? "" };
         if (string.IsNullOrEmpty(body.Model))
-        {
-            await Reject(context, record, 400, "invalid_request", "missing_model", "you must provide a 'model' parameter");
-            return;
-        }
-        record.Model = body.Model;
+            return await RefuseAsync(context, entry, new Refusal(400, "invalid_request", "missing_model", "you must provide a 'model' parameter", false), started);
 
         var config = plan.Config;
         var features = RequestFeatures.From(body.Model, context.Request.Headers, config.ClassificationHeader);
-        record.Classification = features.Classification;
-        record.TaskComplexity = features.TaskComplexity;
         var decision = RuleMatcher.Match(plan, features);
-        record.Rule = decision.Rule?.Config.Name;
         var ruleTimeout = decision.Rule?.Config.Timeout;
-        record.TimeoutMs = (long)(ruleTimeout ?? config.Timers.ResponseHeaderTimeout).TotalMilliseconds;
+        entry = entry with
+        {
+            Classification = features.Classification,
+            TaskComplexity = features.TaskComplexity,
+            Rule = decision.Rule?.Config.Name,
+            TimeoutMs = (long)(ruleTimeout ?? config.Timers.ResponseHeaderTimeout).TotalMilliseconds,
+        };
 
         if (decision.IsNoRoute)
-        {
-            await Reject(context, record, 503, "no_route", "no_route", "no rule matched and no defaultRoute configured");
-            return;
-        }
+            return await RefuseAsync(context, entry, new Refusal(503, "no_route", "no_route", "no rule matched and no defaultRoute configured", false), started);
         var candidates = decision.Candidates;
         if (decision.FailClosed && plan.Sensitive.Contains(features.Classification))
         {
             foreach (var candidate in candidates)
             {
                 if (candidate.Config.Tier == BackendTier.Local) continue;
-                await Reject(context, record, 503, "fail_closed", "fail_closed",
-                    $"fail-closed: sensitive classification \"{features.Classification}\" cannot route to cloud-tier backend \"{candidate.Config.Name}\"");
-                return;
+                return await RefuseAsync(context, entry, new Refusal(503, "fail_closed", "fail_closed",
+                    $"fail-closed: sensitive classification \"{features.Classification}\" cannot route to cloud-tier backend \"{candidate.Config.Name}\"", false), started);
             }
         }
         if (decision.Strategy == RouteStrategy.Shadow && candidates.Length > 1)
@@ -131,20 +126,20 @@ internal sealed class Dispatcher(
             var mirror = candidates[^1];
             candidates = candidates[..^1];
             if (shadow.TryMirror(plan.Namespace, config.Timers, mirror, body, context.Request, ruleTimeout))
-                record.Shadow = mirror.Config.Name;
+                entry = entry with { Shadow = mirror.Config.Name };
         }
         else if (decision.Strategy == RouteStrategy.Weighted && candidates.Length > 1)
         {
             candidates = WeightedOrder(candidates);
         }
 
-        await TryCandidatesAsync(context, plan, decision, candidates, body, record, started, ruleTimeout);
+        return await TryCandidatesAsync(context, plan, decision, candidates, body, entry, started, ruleTimeout);
     }
 
-    private async Task TryCandidatesAsync(HttpContext context, RoutePlan plan, RouteDecision decision, BackendRuntime[] candidates,
-        RequestBody body, AuditRecord record, long started, TimeSpan? ruleTimeout)
+    private async Task<AuditRecord> TryCandidatesAsync(HttpContext context, RoutePlan plan, RouteDecision decision, BackendRuntime[] candidates,
+        RequestBody body, AuditRecord entry, long started, TimeSpan? ruleTimeout)
     {
-        var config = plan.Config;
+        var attempts = new List<AttemptRecord>(2);
         var attempted = false;
         var lastTimedOut = false;
         DateTimeOffset? retryAt = null;
@@ -158,139 +153,166 @@ internal sealed class Dispatcher(
             var probe = false;
             if (admission == Admission.NeedProbe)
             {
-                var lease = (ruleTimeout ?? backend.Config.Timeout ?? config.Timers.ResponseHeaderTimeout) + config.Timers.ConnectTimeout + TimeSpan.FromSeconds(5);
+                var lease = Budget(plan, backend, ruleTimeout) + plan.Config.Timers.ConnectTimeout + TimeSpan.FromSeconds(5);
                 (probe, skipUntil) = await backend.TryAcquireProbeAsync(lease, options.Value.ProbeLeaseTimeout);
                 admission = probe ? Admission.Go : Admission.Skip;
             }
             if (admission == Admission.Skip)
             {
                 if (retryAt is null || skipUntil < retryAt) retryAt = skipUntil;
-                lastError = admission == Admission.Skip && skipUntil > now
-                    ? $"backend \"{name}\" is quarantined until {skipUntil:O}"
-                    : $"backend \"{name}\" is quarantined";
-                record.Attempts.Add(new AttemptRecord(name, "skipped_unhealthy", 0, 0));
+                lastError = skipUntil > now ? $"backend \"{name}\" is quarantined until {skipUntil:O}" : $"backend \"{name}\" is quarantined";
+                attempts.Add(new AttemptRecord(name, "skipped_unhealthy", 0, 0));
                 continue;
             }
-
             string? credential = null;
             if (backend.Config.Credential is { } reference && (credential = credentials.Resolve(plan.Namespace, reference)) is null)
             {
                 if (probe) backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, wasProbe: true);
                 lastError = $"backend \"{name}\": credential {reference.Key} is not set";
-                record.Attempts.Add(new AttemptRecord(name, "credentials_missing", 0, 0));
+                attempts.Add(new AttemptRecord(name, "credentials_missing", 0, 0));
                 continue;
             }
 
+            var next = i + 1;
+            var step = await AttemptAsync(context, plan, backend, credential, body, entry, attempts, started, ruleTimeout, probe, panic: false,
+                () => AnotherCandidateLeft(plan, candidates, next));
+            if (step.Final is { } final) return final;
             attempted = true;
-            var budget = ruleTimeout ?? backend.Config.Timeout ?? config.Timers.ResponseHeaderTimeout;
-            record.TimeoutMs = (long)budget.TotalMilliseconds;
-            var attemptStart = Stopwatch.GetTimestamp();
-            var (stream, length) = body.OpenRead(backend.Config.UpstreamModel);
-            context.Request.Body = stream;
-            context.Request.ContentLength = length;
-            using var deadline = new CancellationTokenSource(budget, _time);
-            var transformer = new AttemptTransformer(backend.Config, credential, config.Timers, i == candidates.Length - 1,
-                body.Stream, deadline, _time);
-            var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
-            var ms = (long)Stopwatch.GetElapsedTime(attemptStart).TotalMilliseconds;
-
-            switch (transformer.Decision)
-            {
-                case ResponseDecision.Relay:
-                    record.Attempts.Add(new AttemptRecord(name, "ok", transformer.Status, ms));
-                    record.LatencyMs = (long)Stopwatch.GetElapsedTime(started, transformer.HeadersAt).TotalMilliseconds;
-                    record.Backend = name;
-                    record.BackendTier = backend.Config.Tier == BackendTier.Local ? "local" : "cloud";
-                    record.Status = transformer.Status;
-                    FinishRelay(context, backend, transformer, error, probe, record);
-                    return;
-                case ResponseDecision.ServerError:
-                    lastError = $"{name} returned {transformer.Status}";
-                    backend.OnOutcome(AttemptVerdict.Failure, lastError, null, probe);
-                    record.Attempts.Add(new AttemptRecord(name, "upstream_error", transformer.Status, ms));
-                    lastTimedOut = false;
-                    break;
-                case ResponseDecision.RateLimited:
-                    lastError = $"{name} returned 429";
-                    backend.OnOutcome(AttemptVerdict.RateLimited, lastError, transformer.RetryAfter, probe);
-                    record.Attempts.Add(new AttemptRecord(name, "rate_limited", 429, ms));
-                    lastTimedOut = false;
-                    break;
-                default:
-                    if (context.RequestAborted.IsCancellationRequested)
-                    {
-                        backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, probe);
-                        record.Attempts.Add(new AttemptRecord(name, "client_canceled", 0, ms));
-                        Finish(record, 499, "client_canceled");
-                        return;
-                    }
-                    if (deadline.IsCancellationRequested)
-                    {
-                        lastError = $"{name}: no response headers within {budget.TotalMilliseconds:0} ms";
-                        backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, probe);
-                        record.Attempts.Add(new AttemptRecord(name, "timeout", 0, ms));
-                        lastTimedOut = true;
-                    }
-                    else
-                    {
-                        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-                        lastError = $"{name}: {Describe(error, exception)}";
-                        backend.OnOutcome(AttemptVerdict.Failure, lastError, null, probe);
-                        record.Attempts.Add(new AttemptRecord(name, "connect_error", 0, ms));
-                        lastTimedOut = false;
-                    }
-                    break;
-            }
-            ResetResponse(context);
+            lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
+            lastError = step.Result.Error ?? lastError;
         }
 
-        record.LatencyMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if (decision.FailClosed)
+        // Panic mode: nothing was eligible, so rather than refuse everyone try the backend that failed
+        // longest ago. A fail-closed rule never does: its refusal is the policy.
+        if (!attempted && !decision.FailClosed && PanicCandidate(plan, candidates) is { } panic)
         {
-            await Reject(context, record, 503, "fail_closed_runtime", "fail_closed", $"fail-closed: all rule backends unhealthy: {lastError}",
-                attempted ? null : RetryDelay(retryAt));
+            var step = await AttemptAsync(context, plan, panic.Backend, panic.Credential, body, entry, attempts, started, ruleTimeout, probe: false, panic: true,
+                static () => false);
+            if (step.Final is { } final) return final;
+            attempted = true;
+            lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
+            lastError = step.Result.Error ?? lastError;
         }
-        else if (!attempted)
-        {
-            await Reject(context, record, 503, "all_backends_failed", "no_eligible_backend", $"no eligible backend: {lastError}", RetryDelay(retryAt));
-        }
-        else if (lastTimedOut)
-        {
-            await Reject(context, record, 504, "timeout", "upstream_timeout", $"all backends failed; the last timed out: {lastError}");
-        }
-        else
-        {
-            await Reject(context, record, 502, "all_backends_failed", "all_backends_failed", $"all backends failed: {lastError}");
-        }
+
+        var refusal = AttemptClassifier.Exhausted(decision.FailClosed, attempted, lastTimedOut, lastError);
+        // The remaining quarantine is the honest retry delay when nothing was tried.
+        var retryAfter = attempted ? null : RetryDelay(retryAt);
+        return await RefuseAsync(context, entry with { Attempts = attempts }, refusal, started, retryAfter);
     }
 
-    private void FinishRelay(HttpContext context, BackendRuntime backend, AttemptTransformer transformer, ForwarderError error, bool probe, AuditRecord record)
+    /// <summary>One attempt against <paramref name="backend"/>. <see cref="AttemptStep.Final"/> is set when the request is over.</summary>
+    private async Task<AttemptStep> AttemptAsync(HttpContext context, RoutePlan plan, BackendRuntime backend, string? credential, RequestBody body,
+        AuditRecord entry, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool> anotherCandidateLeft)
     {
-        var status = transformer.Status;
-        var cut = transformer.Guard?.Cut ?? StreamCut.None;
-        record.Outcome = transformer.Streaming ? "ok_stream" : "ok";
-        if (cut == StreamCut.IdleTimeout || cut == StreamCut.DurationExceeded)
+        var config = plan.Config;
+        var name = backend.Config.Name;
+        var budget = Budget(plan, backend, ruleTimeout);
+        var injectUsage = body.Stream && options.Value.RequestStreamUsage && SupportsStreamOptions(context.Request.Path);
+        var (stream, length) = body.OpenRead(backend.Config.UpstreamModel, injectUsage);
+        context.Request.Body = stream;
+        context.Request.ContentLength = length;
+        var attemptStart = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(budget, time);
+        var drain = shutdown.DrainDeadline;
+        using var drainRegistration = drain.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline);
+        var probeReported = false;
+        AttemptTransformer? transformer = null;
+        Action? onFirstByte = probe ? () =>
         {
-            record.Outcome = cut == StreamCut.IdleTimeout ? "stream_idle_timeout" : "stream_duration_exceeded";
-            backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, probe);
-            return;
-        }
-        if (cut == StreamCut.UpstreamError || error is ForwarderError.ResponseBodyDestination)
+            // A half-open probe's stream proves the backend works at its first byte: release the circuit for
+            // everyone now, not when the stream ends.
+            if (transformer!.Status == 429) return;
+            probeReported = true;
+            backend.OnOutcome(AttemptVerdict.Success, null, null, wasProbe: true);
+        } : null;
+        transformer = new AttemptTransformer(backend.Config, credential, RequestIdToForward(context), config.Timers, anotherCandidateLeft,
+            new AttemptStreaming(body.Stream, injectUsage), deadline, drain, onFirstByte, time);
+        var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
+        var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
+
+        var result = AttemptClassifier.Classify(new AttemptFacts(name, transformer.Decision, transformer.Status, error,
+            context.Features.Get<IForwarderErrorFeature>()?.Exception, context.RequestAborted.IsCancellationRequested,
+            deadline.IsCancellationRequested, drain.IsCancellationRequested, budget));
+
+        if (result.Kind != AttemptKind.Relayed)
         {
-            record.Outcome = "stream_upstream_error";
-            backend.OnOutcome(AttemptVerdict.Failure, $"{backend.Config.Name}: response body broke off", null, probe);
-            return;
+            backend.OnOutcome(result.Verdict, result.Error, result.Kind == AttemptKind.RateLimited ? transformer.RetryAfter : null, probe);
+            attempts.Add(new AttemptRecord(name, result.Outcome, transformer.Status, ms, panic));
+            var final = result.Kind switch
+            {
+                AttemptKind.ClientCanceled => entry with { Status = 499, Outcome = "client_canceled", Attempts = attempts, LatencyMs = Elapsed(started) },
+                AttemptKind.ShuttingDown => await RefuseAsync(context, entry with { Attempts = attempts },
+                    new Refusal(503, "gateway_shutting_down", "gateway_shutting_down", "the gateway is shutting down; retry on another replica", RetryMayHelp: true), started),
+                _ => null,
+            };
+            if (final is null) ResetResponse(context);
+            return new AttemptStep(result, final);
         }
-        if (context.RequestAborted.IsCancellationRequested || error is ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyCanceled)
+
+        var relay = transformer.Relay!;
+        var ended = AttemptClassifier.ClassifyRelay(relay.Cut, error, context.RequestAborted.IsCancellationRequested, transformer.Status, transformer.Streaming, name);
+        backend.OnOutcome(ended.Verdict, ended.Error, ended.Verdict == AttemptVerdict.RateLimited ? transformer.RetryAfter : null, probe && !probeReported);
+        attempts.Add(new AttemptRecord(name, "ok", transformer.Status, ms, panic));
+        var usage = relay.Usage;
+        return new AttemptStep(result, entry with
         {
-            record.Outcome = "client_canceled";
-            backend.OnOutcome(AttemptVerdict.Success, null, null, probe);
-            return;
+            Status = transformer.Status,
+            Outcome = ended.Outcome,
+            Backend = name,
+            BackendTier = backend.Config.Tier == BackendTier.Local ? "local" : "cloud",
+            TimeoutMs = (long)budget.TotalMilliseconds,
+            LatencyMs = (long)time.GetElapsedTime(started, transformer.HeadersAt).TotalMilliseconds,
+            ResponseBytes = relay.Bytes,
+            TtfbMs = relay.FirstByteAt == 0 ? null : (long)time.GetElapsedTime(started, relay.FirstByteAt).TotalMilliseconds,
+            TtftMs = relay.FirstTokenAt == 0 ? null : (long)time.GetElapsedTime(started, relay.FirstTokenAt).TotalMilliseconds,
+            Usage = usage,
+            UsageMissing = usage is null && transformer.Status is >= 200 and < 300,
+            Attempts = attempts,
+        });
+    }
+
+    private readonly record struct AttemptStep(AttemptResult Result, AuditRecord? Final);
+
+    private static TimeSpan Budget(RoutePlan plan, BackendRuntime backend, TimeSpan? ruleTimeout)
+        => ruleTimeout ?? backend.Config.Timeout ?? plan.Config.Timers.ResponseHeaderTimeout;
+
+    // Only these accept stream_options; the Responses API reports usage in its completed event anyway.
+    private static bool SupportsStreamOptions(PathString path)
+        => path.Equals("/v1/chat/completions", StringComparison.Ordinal) || path.Equals("/v1/completions", StringComparison.Ordinal);
+
+    // The client's own x-request-id travels upstream with its other headers; a generated one is added.
+    private static string? RequestIdToForward(HttpContext context)
+        => context.Request.Headers.ContainsKey(UpstreamHeaders.RequestId) ? null : context.TraceIdentifier;
+
+    /// <summary>True when a later candidate could be tried now, so a 429 is better answered by falling back than relayed.</summary>
+    private bool AnotherCandidateLeft(RoutePlan plan, BackendRuntime[] candidates, int from)
+    {
+        var now = clock.Now;
+        for (var j = from; j < candidates.Length; j++)
+        {
+            var candidate = candidates[j];
+            if (candidate.Check(now, out _) == Admission.Skip) continue;
+            if (candidate.Config.Credential is { } reference && credentials.Resolve(plan.Namespace, reference) is null) continue;
+            return true;
         }
-        if (status == 429)
-            backend.OnOutcome(AttemptVerdict.RateLimited, $"{backend.Config.Name} returned 429", transformer.RetryAfter, probe);
-        else
-            backend.OnOutcome(AttemptVerdict.Success, null, null, probe);
+        return false;
+    }
+
+    /// <summary>The quarantined candidate that failed longest ago and has its credential; null when there is none.</summary>
+    private (BackendRuntime Backend, string? Credential)? PanicCandidate(RoutePlan plan, BackendRuntime[] candidates)
+    {
+        (BackendRuntime Backend, string? Credential)? best = null;
+        var bestFailure = DateTimeOffset.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            string? credential = null;
+            if (candidate.Config.Credential is { } reference && (credential = credentials.Resolve(plan.Namespace, reference)) is null) continue;
+            var failed = candidate.Effective.OpenUntil;
+            if (best is not null && failed >= bestFailure) continue;
+            best = (candidate, credential);
+            bestFailure = failed;
+        }
+        return best;
     }
 
     private static void ResetResponse(HttpContext context)
@@ -300,27 +322,19 @@ internal sealed class Dispatcher(
         context.Features.Set<IForwarderErrorFeature>(null);
     }
 
-    private static Task Reject(HttpContext context, AuditRecord record, int status, string outcome, string code, string message, TimeSpan? retryAfter = null)
+    private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRecord entry, Refusal refusal, long started, TimeSpan? retryAfter = null)
     {
-        Finish(record, status, outcome);
-        return OpenAIError.WriteAsync(context, status, code, message, retryAfter);
+        await OpenAIError.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfter, shouldRetry: refusal.RetryMayHelp ? null : false);
+        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started) };
     }
 
-    private static void Finish(AuditRecord record, int status, string outcome)
-    {
-        record.Status = status;
-        record.Outcome = outcome;
-    }
+    private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 
     private TimeSpan? RetryDelay(DateTimeOffset? retryAt)
-        => retryAt is { } at && at > clock.Now ? at - clock.Now : null;
-
-
-    private static string Describe(ForwarderError error, Exception? exception)
     {
-        var inner = exception;
-        while (inner?.InnerException is not null && inner is not System.Net.Sockets.SocketException) inner = inner.InnerException;
-        return inner is null ? error.ToString() : $"{error}: {inner.Message}";
+        if (retryAt is not { } at || at <= clock.Now) return null;
+        var delay = at - clock.Now;
+        return delay < _maxRetryAfter ? delay : _maxRetryAfter;
     }
 
     /// <summary>Orders candidates for <c>weighted</c>: the first is drawn by weight among healthy backends, the rest keep their order.</summary>

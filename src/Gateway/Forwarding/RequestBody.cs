@@ -1,18 +1,24 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace LLMKube.Gateway.Forwarding;
 
 /// <summary>
 /// The inbound request body, read once into a pooled buffer (every fallback attempt re-sends it),
-/// with the two fields routing needs: top-level <c>model</c> and <c>stream</c>. Dispose returns the buffer.
+/// with the fields routing and accounting need: top-level <c>model</c>, <c>stream</c> and
+/// <c>stream_options.include_usage</c>. Dispose returns the buffer.
 /// </summary>
 internal sealed class RequestBody : IDisposable
 {
+    private static readonly byte[] _includeUsage = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
+
     private byte[]? _buffer;
     private int _modelStart = -1;
     private int _modelLength;
+    private int _streamOptionsStart = -1;
+    private int _streamOptionsLength;
 
     private RequestBody(byte[] buffer, int length)
     {
@@ -29,6 +35,9 @@ internal sealed class RequestBody : IDisposable
 
     /// <summary>Top-level <c>"stream": true</c>.</summary>
     public bool Stream { get; private set; }
+
+    /// <summary><c>"stream_options": {"include_usage": true}</c>: the client wants the usage event of a stream.</summary>
+    public bool StreamUsageRequested { get; private set; }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes. Returns null and sets <paramref name="tooLarge"/> past the limit.</summary>
     public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
@@ -101,6 +110,14 @@ internal sealed class RequestBody : IDisposable
                     Stream = reader.TokenType == JsonTokenType.True;
                     if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
                 }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    reader.Read();
+                    _streamOptionsStart = (int)reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.StartObject) StreamUsageRequested = ReadIncludeUsage(ref reader);
+                    else if (reader.TokenType == JsonTokenType.StartArray) reader.Skip();
+                    _streamOptionsLength = (int)reader.BytesConsumed - _streamOptionsStart;
+                }
                 else
                 {
                     reader.Read();
@@ -123,21 +140,39 @@ internal sealed class RequestBody : IDisposable
 
     /// <summary>
     /// A stream of the body as sent to a backend: unchanged, or with the top-level <c>model</c> value
-    /// replaced. Splices three slices instead of re-serializing, so large bodies are not copied.
+    /// replaced and, with <paramref name="requestUsage"/>, <c>stream_options.include_usage</c> set so the
+    /// upstream reports the stream's usage. Splices slices instead of re-serializing, so large bodies are not copied.
     /// </summary>
-    public (Stream Stream, long Length) OpenRead(string? modelOverride)
+    public (Stream Stream, long Length) OpenRead(string? modelOverride, bool requestUsage = false)
     {
         var memory = Memory;
-        if (modelOverride is null || _modelStart < 0 || modelOverride == Model)
-            return (new SplicedReadStream(memory, default, default), memory.Length);
-        var encoded = JsonEncodedText.Encode(modelOverride).EncodedUtf8Bytes;
-        var replacement = new byte[encoded.Length + 2];
-        replacement[0] = (byte)'"';
-        encoded.CopyTo(replacement.AsSpan(1));
-        replacement[^1] = (byte)'"';
-        var head = memory[.._modelStart];
-        var tail = memory[(_modelStart + _modelLength)..];
-        return (new SplicedReadStream(head, replacement, tail), head.Length + replacement.Length + tail.Length);
+        var model = modelOverride is null || _modelStart < 0 || modelOverride == Model ? null : EncodeString(modelOverride);
+        var usage = requestUsage && !StreamUsageRequested;
+        if (model is null && !usage) return (new SplicedReadStream(memory, default, default, default, default), memory.Length);
+
+        // At most two edits, in body order: the model value, and stream_options (replaced, or inserted first).
+        var list = new List<(int Start, int Length, ReadOnlyMemory<byte> With)>(2);
+        if (model is not null) list.Add((_modelStart, _modelLength, model));
+        if (usage)
+        {
+            list.Add(_streamOptionsStart >= 0
+                ? (_streamOptionsStart, _streamOptionsLength, WithIncludeUsage(memory.Span.Slice(_streamOptionsStart, _streamOptionsLength)))
+                : (ObjectStart(memory.Span) + 1, 0, _includeUsage));
+        }
+        list.Sort((a, b) => a.Start.CompareTo(b.Start));
+        var segments = new ReadOnlyMemory<byte>[5];
+        var position = 0;
+        var n = 0;
+        long length = 0;
+        foreach (var (start, removed, with) in list)
+        {
+            segments[n++] = memory[position..start];
+            segments[n++] = with;
+            position = start + removed;
+        }
+        segments[n] = memory[position..];
+        foreach (var segment in segments) length += segment.Length;
+        return (new SplicedReadStream(segments[0], segments[1], segments[2], segments[3], segments[4]), length);
     }
 
     /// <summary>A copy of the body as a backend would receive it (for background shadow requests).</summary>
@@ -147,6 +182,42 @@ internal sealed class RequestBody : IDisposable
         var copy = new byte[length];
         stream.ReadExactly(copy);
         return copy;
+    }
+
+    private static byte[] EncodeString(string value)
+    {
+        var encoded = JsonEncodedText.Encode(value).EncodedUtf8Bytes;
+        var quoted = new byte[encoded.Length + 2];
+        quoted[0] = (byte)'"';
+        encoded.CopyTo(quoted.AsSpan(1));
+        quoted[^1] = (byte)'"';
+        return quoted;
+    }
+
+    private static int ObjectStart(ReadOnlySpan<byte> body) => body.IndexOf((byte)'{');
+
+    // Rare: the client sent stream_options without include_usage: true. Rewrite that small object only.
+    private static byte[] WithIncludeUsage(ReadOnlySpan<byte> streamOptions)
+    {
+        var node = JsonNode.Parse(streamOptions) as JsonObject ?? [];
+        node["include_usage"] = true;
+        return JsonSerializer.SerializeToUtf8Bytes(node);
+    }
+
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    {
+        var depth = reader.CurrentDepth;
+        var requested = false;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("include_usage"u8))
+            {
+                reader.Read();
+                requested = reader.TokenType == JsonTokenType.True;
+            }
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+        }
+        return requested;
     }
 
     public void Dispose()
@@ -161,10 +232,10 @@ internal sealed class RequestBody : IDisposable
         return i > 0 ? message[..i] : message;
     }
 
-    /// <summary>Reads three memory slices in sequence; YARP copies it upstream like any request body.</summary>
-    private sealed class SplicedReadStream(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c) : Stream
+    /// <summary>Reads up to five memory slices in sequence; YARP copies it upstream like any request body.</summary>
+    private sealed class SplicedReadStream(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, ReadOnlyMemory<byte> d, ReadOnlyMemory<byte> e) : Stream
     {
-        private ReadOnlyMemory<byte> _a = a, _b = b, _c = c;
+        private ReadOnlyMemory<byte> _a = a, _b = b, _c = c, _d = d, _e = e;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -179,7 +250,7 @@ internal sealed class RequestBody : IDisposable
 
         public override int Read(Span<byte> destination)
         {
-            ref var current = ref (_a.IsEmpty ? ref (_b.IsEmpty ? ref _c : ref _b) : ref _a);
+            ref var current = ref (!_a.IsEmpty ? ref _a : ref !_b.IsEmpty ? ref _b : ref !_c.IsEmpty ? ref _c : ref !_d.IsEmpty ? ref _d : ref _e);
             var n = Math.Min(destination.Length, current.Length);
             current.Span[..n].CopyTo(destination);
             current = current[n..];

@@ -1,3 +1,4 @@
+using LLMKube.Gateway.Hosting;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Health;
 using LLMKube.Grains;
@@ -16,7 +17,7 @@ namespace LLMKube.Gateway.Forwarding;
 internal sealed partial class ShadowMirror(
     UpstreamClient upstream,
     CredentialStore credentials,
-    IOptions<GatewayOptions> options,
+    IOptions<GatewayServerOptions> options,
     RoutingClock clock,
     ILogger<ShadowMirror> logger)
 {

@@ -10,8 +10,9 @@ namespace LLMKube.Gateway.Hosting;
 /// </summary>
 internal static partial class ClusterClientHosting
 {
-    public static void AddClusterClient(this WebApplicationBuilder builder, ClusterSettings cluster)
+    public static WebApplicationBuilder AddClusterClient(this WebApplicationBuilder builder)
     {
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var redis = cluster.RedisConfiguration();
         builder.UseOrleansClient(client =>
         {
@@ -22,19 +23,22 @@ internal static partial class ClusterClientHosting
             client.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
             client.UseConnectionRetryFilter<RetryUntilConnected>();
         });
+        // Listen (and answer /healthz, /readyz: not_ready) while the client is still looking for the cluster.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        return builder;
     }
 
     /// <summary>Keeps trying to reach the cluster at start-up instead of failing the gateway.</summary>
-    private sealed partial class RetryUntilConnected(ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
+    private sealed partial class RetryUntilConnected(TimeProvider time, ILogger<RetryUntilConnected> logger) : IClientConnectionRetryFilter
     {
         public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
         {
-            LogRetry(exception.Message);
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            LogRetry(exception);
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
             return !cancellationToken.IsCancellationRequested;
         }
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "cluster not reachable yet, retrying: {Error}")]
-        private partial void LogRetry(string error);
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "cluster not reachable yet, retrying")]
+        private partial void LogRetry(Exception exception);
     }
 }

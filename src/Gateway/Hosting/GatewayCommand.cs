@@ -1,12 +1,13 @@
 using System.CommandLine;
-using LLMKube.Grains.Resources;
+using LLMKube.Grains.Hosting;
 
 namespace LLMKube.Gateway.Hosting;
 
 /// <summary>
-/// The gateway's command line. Flags are short forms of configuration keys (DESIGN.md §5): each
-/// one becomes a <c>Gateway:*</c> or <c>urls</c> setting, so appsettings and <c>LLMKUBE_</c>
-/// environment variables configure the same things.
+/// The gateway's command line. Flags are short forms of configuration keys: each one becomes a
+/// <c>Gateway:*</c>, <c>Cluster:*</c>, <c>Logging:*</c> or <c>urls</c> setting, so appsettings and
+/// <c>LLMKUBE_</c> environment variables configure the same things; any other key can be given as
+/// <c>--Section:Key=value</c>.
 /// </summary>
 public static class GatewayCommand
 {
@@ -17,40 +18,47 @@ public static class GatewayCommand
         var router = new Option<string?>("--router") { Description = "The ModelRouter to serve, <namespace>/<name>; optional when the resources hold exactly one." };
         var redis = new Option<string?>("--redis") { Description = "Cluster mode: join the silos registered in this Redis (host:port) as an Orleans client; needs --router." };
         var urls = new Option<string?>("--urls") { Description = "Listen address(es), e.g. http://127.0.0.1:8080 (default)." };
-        var root = new RootCommand("LLMKube.Orleans gateway: one OpenAI-compatible endpoint in front of a ModelRouter's backends.")
+        var logFormat = new Option<string?>("--log-format") { Description = "Log lines on stderr as text (default) or json." };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var root = new RootCommand("LLMKube.Orleans gateway: one OpenAI-compatible endpoint in front of a ModelRouter's backends. "
+            + "Other settings: --Section:Key=value (see docs/configuration.md).")
         {
-            standalone, redis, resources, router, urls,
+            standalone, redis, resources, router, urls, logFormat,
         };
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction(async (parse, cancellationToken) =>
+        root.SetAction(async (parse, _) =>
         {
-            var overrides = new Dictionary<string, string?>
+            var (configuration, unknown) = HostRunner.SplitUnmatched(parse.UnmatchedTokens);
+            if (unknown.Count > 0)
             {
-                ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:8080",
-            };
-            if (parse.GetValue(resources) is { } path) overrides["Gateway:Resources"] = path;
-            if (parse.GetValue(router) is { } name) overrides["Gateway:Router"] = name;
+                await Console.Error.WriteLineAsync($"unknown option(s): {string.Join(" ", unknown)}; see --help");
+                return HostRunner.ExitInvalid;
+            }
+            var settings = new Dictionary<string, string?> { ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:8080" };
+            if (parse.GetValue(resources) is { } path) settings["Gateway:Resources"] = path;
+            if (parse.GetValue(router) is { } name) settings["Gateway:Router"] = name;
+            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
             if (parse.GetValue(redis) is { } endpoint)
             {
                 if (parse.GetValue(standalone))
                 {
                     await Console.Error.WriteLineAsync("--standalone and --redis exclude each other: standalone co-hosts its own silo, --redis joins a cluster");
-                    return 2;
+                    return HostRunner.ExitInvalid;
                 }
-                overrides["Cluster:Redis"] = endpoint;
+                settings["Cluster:Redis"] = endpoint;
             }
-            try
-            {
-                var app = GatewayApp.Build([.. parse.UnmatchedTokens], overrides);
-                await app.RunAsync(cancellationToken);
-                return 0;
-            }
-            catch (Exception ex) when (ex is ResourceLoadException or Microsoft.Extensions.Options.OptionsValidationException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message);
-                return 2;
-            }
+            return await HostRunner.RunAsync(() => GatewayApp.Build(configuration, settings), Describe);
         });
         return root;
+    }
+
+    /// <summary>Parses and runs; the host, not the command line, handles SIGTERM and Ctrl+C.</summary>
+    public static Task<int> RunAsync(string[] args)
+        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    private static string Describe(IServiceProvider services)
+    {
+        var mode = services.GetRequiredService<GatewayMode>();
+        return $"gateway ({(mode.Standalone ? "standalone" : "cluster client")}) serving ModelRouter {mode.Router}";
     }
 }

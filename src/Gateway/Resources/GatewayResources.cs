@@ -1,27 +1,19 @@
 using LLMKube.Gateway.Credentials;
+using LLMKube.Gateway.Hosting;
 using LLMKube.Grains.Resources;
-using Microsoft.Extensions.Options;
 
 namespace LLMKube.Gateway.Resources;
 
 /// <summary>
-/// What a standalone gateway takes from the resource files besides the routers: which router it
-/// serves (the only one, unless <c>--router</c> names one) and the Secret documents for credentials.
+/// What a standalone gateway takes from the resource files besides the routers: the router it serves
+/// must stay in them (a reload that removes it is refused), and the Secret documents hold credentials.
 /// </summary>
-internal sealed class GatewayResources(CredentialStore credentials, IOptions<GatewayOptions> options) : IResourceConsumer
+internal sealed class GatewayResources(CredentialStore credentials, GatewayMode mode) : IResourceConsumer
 {
-    public IEnumerable<string> Check(ResourceSet resources, string source, bool initial)
+    public IEnumerable<string> Check(ResourceSet resources, string source)
     {
-        var gateway = options.Value;
-        var routers = resources.Routers;
-        if (gateway.Router is null && initial)
-        {
-            if (routers.Count == 1) gateway.Router = routers[0].Key.ToString();
-            else if (routers.Count == 0) yield return $"{source}: no ModelRouter found";
-            else yield return $"{source}: {routers.Count} ModelRouters found ({string.Join(", ", routers.Select(r => r.Key))}); choose one with --router <namespace>/<name>";
-        }
-        if (gateway.Router is { } selected && routers.All(r => r.Key.ToString() != selected))
-            yield return $"{source}: ModelRouter {selected} not found";
+        if (resources.Routers.All(r => r.Key != mode.Router))
+            yield return $"{source}: ModelRouter {mode.Router} not found";
     }
 
     public void Applied(ResourceSet resources) => credentials.Load(resources.Secrets);

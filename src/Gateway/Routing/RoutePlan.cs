@@ -15,7 +15,6 @@ internal sealed class RoutePlan
     public RoutePlan(RoutingSnapshot snapshot, IReadOnlyDictionary<string, BackendRuntime> runtimes, DateTimeOffset received)
     {
         Snapshot = snapshot;
-        Received = received;
         var config = snapshot.Config;
         Namespace = config.Router.Namespace;
         Backends = config.Backends.Select(b => runtimes[b.Name]).ToArray();
@@ -27,7 +26,7 @@ internal sealed class RoutePlan
         DefaultRoute = config.DefaultRoute is { } name ? ByName[name] : null;
         Matcher = new CompiledMatcher(Rules, config.BackendNameMatch, ByPublishedId, DefaultRoute);
         Sensitive = config.SensitiveClassifications.ToFrozenSet(StringComparer.Ordinal);
-        ModelsJson = BuildModels(config, received);
+        (ModelsJson, ModelJson) = BuildModels(config, received);
     }
 
     public RoutingSnapshot Snapshot { get; }
@@ -36,9 +35,6 @@ internal sealed class RoutePlan
 
     /// <summary>The router's namespace, where its Secrets live.</summary>
     public string Namespace { get; }
-
-    /// <summary>When this gateway received the snapshot.</summary>
-    public DateTimeOffset Received { get; }
 
     public BackendRuntime[] Backends { get; }
 
@@ -55,29 +51,49 @@ internal sealed class RoutePlan
 
     public FrozenSet<string> Sensitive { get; }
 
-    /// <summary>The <c>GET /v1/models</c> body, built once per snapshot.</summary>
+    /// <summary>The <c>GET /v1/models</c> body, built once per snapshot: each model id once, in backend order.</summary>
     public byte[] ModelsJson { get; }
 
-    private static byte[] BuildModels(RouterConfig config, DateTimeOffset created)
+    /// <summary>The <c>GET /v1/models/{id}</c> bodies by id.</summary>
+    public FrozenDictionary<string, byte[]> ModelJson { get; }
+
+    private static (byte[] List, FrozenDictionary<string, byte[]> ById) BuildModels(RouterConfig config, DateTimeOffset created)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var byId = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var backend in config.Backends)
+        {
+            if (byId.ContainsKey(backend.ModelsId)) continue;
+            byId[backend.ModelsId] = Json(writer => WriteModel(writer, backend, created));
+            order.Add(backend.ModelsId);
+        }
+        var list = Json(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var backend in config.Backends)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", backend.ModelsId);
-                writer.WriteString("object", "model");
-                writer.WriteNumber("created", created.ToUnixTimeSeconds());
-                writer.WriteString("owned_by", backend.Provider ?? "llmkube");
-                writer.WriteEndObject();
-            }
+            foreach (var id in order) writer.WriteRawValue(byId[id], skipInputValidation: true);
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
+        });
+        return (list, byId.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private static void WriteModel(Utf8JsonWriter writer, BackendConfig backend, DateTimeOffset created)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", backend.ModelsId);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", created.ToUnixTimeSeconds());
+        writer.WriteString("owned_by", backend.Provider ?? "llmkube");
+        writer.WriteEndObject();
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(writer);
         return buffer.ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using LLMKube.Gateway.Hosting;
+using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Routers;
 using Microsoft.Extensions.Options;
 
@@ -6,63 +8,78 @@ namespace LLMKube.Gateway.Routing;
 /// <summary>
 /// Keeps <see cref="RoutingState"/> in step with the router's RoutingTable grain: an observer for
 /// pushes, a version poll that repairs lost pushes (observer messages are best-effort), and periodic
-/// resubscription before the grain's subscription expiry.
+/// resubscription before the grain's subscription expiry. Starts once every hosted service has started,
+/// so the silo (standalone) or the cluster connection exists whatever the registration order.
 /// </summary>
 internal sealed partial class RoutingTableSubscriber(
     IGrainFactory grains,
     RoutingState state,
-    IOptions<GatewayOptions> options,
-    ILogger<RoutingTableSubscriber> logger) : BackgroundService, IRoutingTableObserver
+    GatewayMode mode,
+    GracefulShutdown shutdown,
+    IOptions<GatewayServerOptions> options,
+    TimeProvider time,
+    ILogger<RoutingTableSubscriber> logger) : IHostedLifecycleService, IRoutingTableObserver, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private IRoutingTableObserver? _reference;
-
-    /// <summary>Drops every push, leaving only the version poll (tests use it to show the poll repairs lost pushes).</summary>
-    internal bool IgnorePushes { get; set; }
+    private Task _loop = Task.CompletedTask;
 
     public Task OnSnapshot(RoutingSnapshot snapshot)
     {
-        if (!IgnorePushes) state.Apply(snapshot);
+        state.Apply(snapshot);
         return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartedAsync(CancellationToken cancellationToken)
     {
-        var router = options.Value.Router ?? throw new InvalidOperationException("no router selected");
-        IRoutingTableGrain? table = null;
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var router = mode.Router.ToString();
+        var table = grains.GetGrain<IRoutingTableGrain>(router);
         var lastSubscribe = DateTimeOffset.MinValue;
+        DateTimeOffset? unreachableSince = null;
         var poll = options.Value.SnapshotPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             var failed = false;
             try
             {
-                // Created lazily: a cluster client knows grain types only once it has connected.
-                table ??= grains.GetGrain<IRoutingTableGrain>(router);
                 _reference ??= grains.CreateObjectReference<IRoutingTableObserver>(this);
                 var version = await table.GetVersion();
                 state.Touch();
                 var current = state.Current?.Snapshot;
                 // A new epoch is a re-activated routing table: it has lost its observers.
-                if (DateTimeOffset.UtcNow - lastSubscribe > options.Value.ResubscribeInterval || current?.Epoch != version.Epoch)
+                if (time.GetUtcNow() - lastSubscribe > options.Value.ResubscribeInterval || current?.Epoch != version.Epoch)
                 {
                     await table.Subscribe(_reference);
-                    lastSubscribe = DateTimeOffset.UtcNow;
+                    lastSubscribe = time.GetUtcNow();
                 }
                 if (current is null || current.Epoch != version.Epoch || current.Version < version.Version)
                 {
                     if (await table.GetSnapshot() is { } snapshot && state.Apply(snapshot) && current is not null)
                         LogRepaired(router, snapshot.Version);
                 }
+                if (unreachableSince is { } since)
+                {
+                    LogReachable(router, (long)(time.GetUtcNow() - since).TotalSeconds);
+                    unreachableSince = null;
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 failed = true;
-                LogPollFailed(router, ex.Message);
+                // Once per outage, not once per poll: the gateway keeps serving from its snapshot meanwhile.
+                if (unreachableSince is null) LogPollFailed(router, ex);
+                unreachableSince ??= time.GetUtcNow();
             }
             try
             {
                 // Quick retries only while waiting for the first snapshot and nothing is failing.
-                await Task.Delay(state.Current is null && !failed ? TimeSpan.FromMilliseconds(100) : poll, stoppingToken);
+                await Task.Delay(state.Current is null && !failed ? TimeSpan.FromMilliseconds(100) : poll, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -71,20 +88,40 @@ internal sealed partial class RoutingTableSubscriber(
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    // Stops following the routing table once the gateway no longer takes new requests: before the silo
+    // (standalone) or the cluster connection stops, whichever order the services were registered in.
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        if (_reference is not null && options.Value.Router is { } router)
+        try { await shutdown.ServingEnded.WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) { /* the host's stop budget ran out: stop now */ }
+        await _stopping.CancelAsync();
+        await _loop;
+        if (_reference is null) return;
+        try
         {
-            try { await grains.GetGrain<IRoutingTableGrain>(router).Unsubscribe(_reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken); }
-            catch (Exception) { /* the subscription expires on its own */ }
-            grains.DeleteObjectReference<IRoutingTableObserver>(_reference);
+            await grains.GetGrain<IRoutingTableGrain>(mode.Router.ToString()).Unsubscribe(_reference)
+                .WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
         }
-        await base.StopAsync(cancellationToken);
+        catch (Exception)
+        {
+            // The subscription expires on its own.
+        }
+        grains.DeleteObjectReference<IRoutingTableObserver>(_reference);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "router {Router}: version poll repaired a missed push (now version {Version})")]
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _stopping.Dispose();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "router {Router}: version poll repaired a missed push (now version {Version})")]
     private partial void LogRepaired(string router, long version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "router {Router}: routing table unreachable, serving the last snapshot: {Error}")]
-    private partial void LogPollFailed(string router, string error);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "router {Router}: routing table unreachable, serving the last snapshot until it answers again")]
+    private partial void LogPollFailed(string router, Exception exception);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "router {Router}: routing table reachable again after {Seconds} s")]
+    private partial void LogReachable(string router, long seconds);
 }

@@ -7,7 +7,7 @@ namespace LLMKube.Grains.Resources;
 public interface IResourceConsumer
 {
     /// <summary>Problems that make this set unusable for the host; any problem refuses the whole set.</summary>
-    IEnumerable<string> Check(ResourceSet resources, string source, bool initial);
+    IEnumerable<string> Check(ResourceSet resources, string source);
 
     /// <summary>Called once the set has been applied to the grains.</summary>
     void Applied(ResourceSet resources);

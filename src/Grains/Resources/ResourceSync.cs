@@ -1,5 +1,4 @@
 using LLMKube.Grains.Routers;
-using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,34 +9,46 @@ namespace LLMKube.Grains.Resources;
 public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Problems, IReadOnlyList<string> Routers);
 
 /// <summary>
-/// The file source of truth (standalone gateways, and silos until the Kubernetes controller lands): reads the resource files, validates and compiles every ModelRouter,
-/// and applies them to their Router grains; then watches the files and does it again on change.
-/// An invalid set is refused as a whole: at start-up the process exits with one line per problem,
-/// on reload the last good config keeps serving.
+/// The file source of truth (standalone gateways, and silos started with <c>--resources</c>): applies the
+/// set the process started from to the Router grains once every hosted service has started (so the
+/// co-hosted or local silo is up, whatever the registration order), then watches the files and applies
+/// each valid change. An invalid change is refused as a whole and the last good config keeps serving.
 /// </summary>
 public sealed partial class ResourceSync(
     IGrainFactory grains,
     IEnumerable<IResourceConsumer> consumers,
     IOptions<ResourceSyncOptions> options,
-    ILogger<ResourceSync> logger) : IHostedService, IDisposable
+    TimeProvider time,
+    ILogger<ResourceSync> logger) : IHostedLifecycleService, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileSystemWatcher? _watcher;
-    private Timer? _debounce;
+    private ITimer? _debounce;
+    private volatile bool _applied;
 
-    /// <summary>Raised after every load attempt, applied or refused.</summary>
+    /// <summary>Raised after every reload attempt, applied or refused.</summary>
     public event Action<ReloadResult>? Reloaded;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>True once the set the process started from has been applied.</summary>
+    public bool HasApplied => _applied;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        var path = options.Value.Path;
-        if (string.IsNullOrWhiteSpace(path))
-            throw new ResourceLoadException("--resources is required: a YAML file or directory holding a ModelRouter (see samples/quickstart/)");
-        var result = await LoadAndApplyAsync(initial: true);
-        if (!result.Applied)
-            throw new ResourceLoadException($"refusing to start: the resources in {path} are invalid:{Environment.NewLine}  "
-                + string.Join(Environment.NewLine + "  ", result.Problems));
-        Watch(Path.GetFullPath(path));
+        var settings = options.Value;
+        var initial = settings.Initial ?? CompiledResources.Load(settings.Path ?? throw new InvalidOperationException("ResourceSyncOptions.Path is not set"));
+        var problems = initial.Problems.Concat(consumers.SelectMany(c => c.Check(initial.Resources, initial.Source))).ToList();
+        if (problems.Count > 0) throw new ResourceLoadException(initial.RefusalMessage(problems.Skip(initial.Problems.Count)));
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ApplyAsync(initial);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        _applied = true;
+        Watch(Path.GetFullPath(initial.Source));
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
@@ -47,16 +58,26 @@ public sealed partial class ResourceSync(
         return Task.CompletedTask;
     }
 
-    /// <summary>Reads, validates and applies the resources now.</summary>
-    public async Task<ReloadResult> LoadAndApplyAsync(bool initial = false)
+    /// <summary>Reads, validates and applies the resources now; the result says whether they were applied.</summary>
+    public async Task<ReloadResult> ReloadAsync()
     {
         await _gate.WaitAsync();
         try
         {
-            var result = await LoadCoreAsync(initial);
-            if (result.Applied) LogApplied(result.Routers.Count, string.Join(", ", result.Routers));
-            else if (!initial)
-                foreach (var problem in result.Problems) LogRefused(problem);
+            var loaded = CompiledResources.Load(options.Value.Path!);
+            var problems = loaded.Problems.Concat(consumers.SelectMany(c => c.Check(loaded.Resources, loaded.Source))).ToList();
+            var routers = loaded.Configs.Select(c => c.Router.ToString()).ToList();
+            ReloadResult result;
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems) LogRefused(problem);
+                result = new ReloadResult(false, problems, routers);
+            }
+            else
+            {
+                await ApplyAsync(loaded);
+                result = new ReloadResult(true, [], routers);
+            }
             Reloaded?.Invoke(result);
             return result;
         }
@@ -66,28 +87,12 @@ public sealed partial class ResourceSync(
         }
     }
 
-    private async Task<ReloadResult> LoadCoreAsync(bool initial)
+    private async Task ApplyAsync(CompiledResources resources)
     {
-        var path = options.Value.Path!;
-        var load = ResourceLoader.LoadPath(path);
-        var problems = load.Problems.Select(p => p.ToString()).ToList();
-        var configs = new List<RouterConfig>();
-        foreach (var router in load.Resources.Routers)
-        {
-            var compiled = RouterCompiler.Compile(router, load.Resources);
-            foreach (var error in compiled.Errors)
-                problems.Add(new ResourceProblem(load.Resources.SourceOf(router) ?? path, $"ModelRouter {router.Key}", error.Path, error.Message).ToString());
-            if (compiled.Config is { } config) configs.Add(config);
-        }
-
-        foreach (var consumer in consumers) problems.AddRange(consumer.Check(load.Resources, path, initial));
-
-        var keys = configs.Select(c => c.Router.ToString()).ToList();
-        if (problems.Count > 0) return new ReloadResult(false, problems, keys);
-
-        foreach (var config in configs) await grains.GetGrain<IRouterGrain>(config.Router.ToString()).Apply(config);
-        foreach (var consumer in consumers) consumer.Applied(load.Resources);
-        return new ReloadResult(true, [], keys);
+        foreach (var warning in resources.Warnings) LogWarning(warning);
+        foreach (var config in resources.Configs) await grains.GetGrain<IRouterGrain>(config.Router.ToString()).Apply(config);
+        foreach (var consumer in consumers) consumer.Applied(resources.Resources);
+        LogApplied(resources.Configs.Count, string.Join(", ", resources.Configs.Select(c => c.Router)));
     }
 
     private void Watch(string fullPath)
@@ -110,21 +115,26 @@ public sealed partial class ResourceSync(
     // Editors write files in several steps; reload once they have settled.
     private void Schedule()
     {
-        _debounce ??= new Timer(_ => _ = ReloadFromWatcherAsync());
-        _debounce.Change(options.Value.Debounce, Timeout.InfiniteTimeSpan);
+        var debounce = _debounce ??= time.CreateTimer(_ => _ = ReloadFromWatcherAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        debounce.Change(options.Value.Debounce, Timeout.InfiniteTimeSpan);
     }
 
     private async Task ReloadFromWatcherAsync()
     {
         try
         {
-            await LoadAndApplyAsync();
+            await ReloadAsync();
         }
         catch (Exception ex)
         {
-            LogReloadFailed(ex.Message);
+            LogReloadFailed(ex);
         }
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
@@ -133,12 +143,15 @@ public sealed partial class ResourceSync(
         _gate.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "resources applied: {Count} router(s): {Routers}")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "resources applied: {Count} router(s): {Routers}")]
     private partial void LogApplied(int count, string routers);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "resources reload refused, the last good config keeps serving: {Problem}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "resources reload refused, the last good config keeps serving: {Problem}")]
     private partial void LogRefused(string problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "resources reload failed, the last good config keeps serving: {Error}")]
-    private partial void LogReloadFailed(string error);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "resources reload failed, the last good config keeps serving")]
+    private partial void LogReloadFailed(Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogWarning(string warning);
 }

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using LLMKube.Grains.Resources;
-using Microsoft.Extensions.Options;
+using System.Globalization;
+using LLMKube.Grains.Hosting;
 
 namespace LLMKube.Silo.Hosting;
 
-/// <summary>The silo's command line; each flag is a short form of a configuration key.</summary>
+/// <summary>The silo's command line; each flag is a short form of a configuration key, any other key is <c>--Section:Key=value</c>.</summary>
 public static class SiloCommand
 {
     public static RootCommand Create()
@@ -14,30 +14,34 @@ public static class SiloCommand
         var urls = new Option<string?>("--urls") { Description = "Admin listener: /healthz, /readyz and the Orleans dashboard at /dashboard (default http://127.0.0.1:9000)." };
         var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default 11111)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port gateways connect to (default 30000)." };
-        var root = new RootCommand("LLMKube.Orleans silo: holds the Router, Backend and RoutingTable grains that every gateway shares.")
+        var logFormat = new Option<string?>("--log-format") { Description = "Log lines on stderr as text (default) or json." };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var root = new RootCommand("LLMKube.Orleans silo: holds the Router, Backend and RoutingTable grains that every gateway shares. "
+            + "Other settings: --Section:Key=value (see docs/configuration.md).")
         {
-            redis, resources, urls, siloPort, gatewayPort,
+            redis, resources, urls, siloPort, gatewayPort, logFormat,
         };
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction(async (parse, cancellationToken) =>
+        root.SetAction(async (parse, _) =>
         {
+            var (configuration, unknown) = HostRunner.SplitUnmatched(parse.UnmatchedTokens);
+            if (unknown.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"unknown option(s): {string.Join(" ", unknown)}; see --help");
+                return HostRunner.ExitInvalid;
+            }
             var settings = new Dictionary<string, string?> { ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:9000" };
             if (parse.GetValue(redis) is { } r) settings["Cluster:Redis"] = r;
             if (parse.GetValue(resources) is { } path) settings["Silo:Resources"] = path;
-            if (parse.GetValue(siloPort) is { } sp) settings["Silo:SiloPort"] = sp.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (parse.GetValue(gatewayPort) is { } gp) settings["Silo:GatewayPort"] = gp.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            try
-            {
-                var app = SiloApp.Build([.. parse.UnmatchedTokens], settings);
-                await app.RunAsync(cancellationToken);
-                return 0;
-            }
-            catch (Exception ex) when (ex is ResourceLoadException or OptionsValidationException)
-            {
-                await Console.Error.WriteLineAsync(ex.Message);
-                return 2;
-            }
+            if (parse.GetValue(siloPort) is { } sp) settings["Silo:SiloPort"] = sp.ToString(CultureInfo.InvariantCulture);
+            if (parse.GetValue(gatewayPort) is { } gp) settings["Silo:GatewayPort"] = gp.ToString(CultureInfo.InvariantCulture);
+            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
+            return await HostRunner.RunAsync(() => SiloApp.Build(configuration, settings), _ => "silo");
         });
         return root;
     }
+
+    /// <summary>Parses and runs; the host, not the command line, handles SIGTERM and Ctrl+C.</summary>
+    public static Task<int> RunAsync(string[] args)
+        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }

@@ -1,22 +1,21 @@
+using LLMKube.Grains.Hosting;
+using LLMKube.Grains.Resources;
+
 namespace LLMKube.Silo.Hosting;
 
-/// <summary>Ready once Orleans has started (and, with <c>--resources</c>, the resources were applied).</summary>
-/// <remarks>Registered after the Orleans and resource hosted services, so its start marks theirs complete.</remarks>
-public sealed class SiloReadiness : IHostedService
+/// <summary>
+/// <c>GET /readyz</c> of a silo: ready once Orleans has started and the <c>--resources</c>, if any, were
+/// applied; not ready again from the moment it is asked to stop.
+/// </summary>
+internal sealed class SiloReadiness(IHostApplicationLifetime lifetime, GracefulShutdown shutdown, IServiceProvider services) : IReadinessCheck
 {
-    private volatile bool _ready;
+    private readonly ResourceSync? _resources = services.GetService<ResourceSync>();
 
-    public bool IsReady => _ready;
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    public IResult Check()
     {
-        _ready = true;
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        _ready = false;
-        return Task.CompletedTask;
+        var ready = lifetime.ApplicationStarted.IsCancellationRequested && !shutdown.IsStopping && (_resources?.HasApplied ?? true);
+        return ready
+            ? Results.Text("{\"status\":\"ready\"}", "application/json")
+            : Results.Text("{\"status\":\"not_ready\"}", "application/json", statusCode: 503);
     }
 }

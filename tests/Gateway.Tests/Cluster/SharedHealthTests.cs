@@ -2,6 +2,7 @@ using System.Net;
 using LLMKube.Gateway.Routing;
 using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Grains.Backends;
+using LLMKube.Grains.Routers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LLMKube.Gateway.Tests.Cluster;
@@ -95,11 +96,13 @@ public sealed class SharedHealthTests : IAsyncLifetime
     [Fact]
     public async Task PushesLost_TheVersionPollConverges()
     {
-        await using var silo = await SiloHost.StartAsync(_redis, _service, _resources, clock: _clock);
+        var drop = new DropSnapshotPushes();
+        await using var silo = await SiloHost.StartAsync(_redis, _service, _resources, clock: _clock,
+            configure: builder => builder.Services.AddSingleton<IOutgoingGrainCallFilter>(drop));
         await using var a = await JoinAsync();
         await using var b = await JoinAsync(new Dictionary<string, string?> { ["Gateway:SnapshotPollInterval"] = "00:00:00.300" });
-        b.Service<RoutingTableSubscriber>().IgnorePushes = true;
         var version = b.Routing.Current!.Snapshot.Version;
+        drop.Enabled = true;
 
         _primary.Behavior = Behavior.Status(500);
         (await a.SendAsync()).Dispose();
@@ -123,5 +126,14 @@ public sealed class SharedHealthTests : IAsyncLifetime
         using var refused = await bad.SendAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.DoesNotContain(silo.Logs.Messages, m => m.Contains("right-token") || m.Contains("wrong-token"));
+    }
+
+    /// <summary>Loses every routing-table push on the silo's side, as an overloaded or partitioned network would.</summary>
+    private sealed class DropSnapshotPushes : IOutgoingGrainCallFilter
+    {
+        public volatile bool Enabled;
+
+        public Task Invoke(IOutgoingGrainCallContext context)
+            => Enabled && context.InterfaceMethod?.Name == nameof(IRoutingTableObserver.OnSnapshot) ? Task.CompletedTask : context.Invoke();
     }
 }

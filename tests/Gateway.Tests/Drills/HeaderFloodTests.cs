@@ -10,7 +10,7 @@ public sealed class HeaderFloodGateway : DrillGateway;
 
 /// <summary>
 /// Header floods are rejected by Kestrel (431, or 414 for the request line) before the dispatcher runs, so
-/// they leave no audit line, and concurrent normal traffic is not affected. Limits: GatewayOptions
+/// they leave no audit line, and concurrent normal traffic is not affected. Limits: GatewayServerOptions
 /// MaxRequestHeaderCount (100), MaxRequestHeadersTotalSize (32 KiB), MaxRequestLineSize (8 KiB).
 /// </summary>
 [Collection(DrillCollection.Name)]

@@ -85,7 +85,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
-            builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditLog(audit, TimeProvider.System)));
+            builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditLog(audit, TimeProvider.System, sp.GetRequiredService<ILogger<AuditLog>>())));
             if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(new RoutingClock(clock)));
         });
         try

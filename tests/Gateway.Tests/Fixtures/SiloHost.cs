@@ -24,7 +24,8 @@ public sealed class SiloHost : IAsyncDisposable
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Starts a silo of the cluster <paramref name="serviceId"/> in <paramref name="redis"/>.</summary>
-    public static async Task<SiloHost> StartAsync(RedisServer redis, string serviceId, string? resources = null, string? token = null, FakeTimeProvider? clock = null)
+    public static async Task<SiloHost> StartAsync(RedisServer redis, string serviceId, string? resources = null, string? token = null, FakeTimeProvider? clock = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new LogCapture();
         var settings = new Dictionary<string, string?>
@@ -42,6 +43,7 @@ public sealed class SiloHost : IAsyncDisposable
         {
             builder.Logging.AddProvider(logs);
             if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(new RoutingClock(clock)));
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new SiloHost(app, logs);

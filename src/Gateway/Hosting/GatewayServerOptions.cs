@@ -1,20 +1,18 @@
-namespace LLMKube.Gateway;
+namespace LLMKube.Gateway.Hosting;
 
 /// <summary>
 /// Gateway configuration, bound from the <c>Gateway</c> section (appsettings, <c>LLMKUBE_Gateway__*</c>
-/// environment variables) and from the command-line short forms.
+/// environment variables) and from the command-line short forms. Read-only once the host is built:
+/// the mode and the router served are resolved before, into <see cref="GatewayMode"/>.
 /// </summary>
-public sealed class GatewayOptions
+public sealed class GatewayServerOptions
 {
     public const string Section = "Gateway";
-
-    /// <summary>Co-hosts a silo in this process (localhost clustering, in-memory storage); set when no <c>Cluster:Redis</c> is configured.</summary>
-    public bool Standalone { get; set; }
 
     /// <summary>A YAML/JSON file or a directory of them: ModelRouter, InferenceService and Secret documents.</summary>
     public string? Resources { get; set; }
 
-    /// <summary>The router this gateway serves, <c>namespace/name</c>; optional when the resources hold exactly one.</summary>
+    /// <summary>The router this gateway serves, <c>namespace/name</c> (a bare name means <c>default/name</c>); optional in standalone mode when the resources hold exactly one.</summary>
     public string? Router { get; set; }
 
     /// <summary>Where audit lines go: <c>stdout</c> (default), <c>none</c>, or a file path (appended to).</summary>
@@ -40,6 +38,12 @@ public sealed class GatewayOptions
 
     /// <summary>Debounce applied to file change notifications before resources are reloaded.</summary>
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Adds <c>stream_options.include_usage</c> to streamed chat and completion requests that do not ask for it,
+    /// so every stream's token usage is known; the usage-only event this adds is removed before the client sees it.
+    /// </summary>
+    public bool RequestStreamUsage { get; set; } = true;
 
     /// <summary>Concurrent shadow requests above this are dropped, so mirroring never queues.</summary>
     public int MaxConcurrentShadowRequests { get; set; } = 64;

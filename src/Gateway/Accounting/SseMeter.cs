@@ -1,0 +1,141 @@
+using System.Buffers;
+
+namespace LLMKube.Gateway.Accounting;
+
+/// <summary>
+/// Follows a relayed server-sent-event stream event by event: the last <c>usage</c> it carried, when the
+/// first event with generated output arrived, whether it ended with <c>data: [DONE]</c>. With
+/// <see cref="DropUsageOnlyEvents"/>, events that carry only usage (<c>"choices": []</c>, which the gateway
+/// asked the upstream for on the client's behalf) are removed from the output; every other byte passes
+/// unchanged and an event is released as soon as its blank line arrives.
+/// </summary>
+internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
+{
+    // Past an event this long the stream is no longer OpenAI-shaped: the rest passes through unexamined.
+    private const int MaxEvent = 1024 * 1024;
+
+    private readonly UsageScanner _scanner = new();
+    private byte[] _event = new byte[1024];
+    private int _eventLength;
+    private bool _eventHasData;
+    private bool _passThrough;
+    private int _lineStart;
+
+    public bool DropUsageOnlyEvents { get; } = dropUsageOnlyEvents;
+
+    /// <summary>The usage of the last event that reported one.</summary>
+    public TokenUsage? Usage { get; private set; }
+
+    /// <summary>Stopwatch timestamp of the first event with generated output; 0 when none came.</summary>
+    public long FirstTokenAt { get; private set; }
+
+    /// <summary>True once <c>data: [DONE]</c> was seen.</summary>
+    public bool SawDone { get; private set; }
+
+    /// <summary>Events removed because they carried only usage.</summary>
+    public int Dropped { get; private set; }
+
+    /// <summary>
+    /// Takes the next bytes of the stream. With <see cref="DropUsageOnlyEvents"/>, writes what the client
+    /// receives to <paramref name="output"/>; otherwise only observes (the caller relays the bytes itself).
+    /// </summary>
+    public void Process(ReadOnlySpan<byte> input, IBufferWriter<byte>? output)
+    {
+        if (_passThrough)
+        {
+            if (DropUsageOnlyEvents) output?.Write(input);
+            return;
+        }
+        while (!input.IsEmpty)
+        {
+            var newline = input.IndexOf((byte)'\n');
+            var take = newline < 0 ? input.Length : newline + 1;
+            if (!Append(input[..take], output))
+            {
+                if (DropUsageOnlyEvents) output?.Write(input[take..]);
+                return;
+            }
+            input = input[take..];
+            if (newline >= 0) EndLine(output);
+        }
+    }
+
+    /// <summary>The stream ended: an unterminated last event is handled as if its blank line had come.</summary>
+    public void Complete(IBufferWriter<byte>? output)
+    {
+        if (_passThrough) return;
+        if (_eventLength > _lineStart) EndLine(output);
+        if (_eventLength > 0) EndEvent(output);
+    }
+
+    private bool Append(ReadOnlySpan<byte> bytes, IBufferWriter<byte>? output)
+    {
+        var needed = _eventLength + bytes.Length;
+        if (needed > MaxEvent)
+        {
+            if (DropUsageOnlyEvents)
+            {
+                output?.Write(_event.AsSpan(0, _eventLength));
+                output?.Write(bytes);
+            }
+            _passThrough = true;
+            return false;
+        }
+        if (needed > _event.Length) Array.Resize(ref _event, Math.Min(MaxEvent, Math.Max(needed, _event.Length * 2)));
+        bytes.CopyTo(_event.AsSpan(_eventLength));
+        _eventLength = needed;
+        return true;
+    }
+
+    private void EndLine(IBufferWriter<byte>? output)
+    {
+        var line = _event.AsSpan(_lineStart, _eventLength - _lineStart);
+        var content = line.TrimEnd("\r\n"u8);
+        if (content.IsEmpty)
+        {
+            EndEvent(output);
+            return;
+        }
+        if (content.StartsWith("data:"u8))
+        {
+            var data = content["data:".Length..];
+            if (!data.IsEmpty && data[0] == (byte)' ') data = data[1..];
+            if (data.SequenceEqual("[DONE]"u8)) SawDone = true;
+            else
+            {
+                _scanner.Feed(data);
+                _scanner.Feed("\n"u8);
+                _eventHasData = true;
+            }
+        }
+        _lineStart = _eventLength;
+    }
+
+    private void EndEvent(IBufferWriter<byte>? output)
+    {
+        var drop = false;
+        if (_eventHasData)
+        {
+            _scanner.Feed([], final: true);
+            if (!_scanner.Failed)
+            {
+                if (_scanner.Usage is { } usage) Usage = usage;
+                if (_scanner.HasOutput && FirstTokenAt == 0) FirstTokenAt = time.GetTimestamp();
+                drop = DropUsageOnlyEvents && _scanner.ChoicesEmpty && _scanner.Usage is not null;
+            }
+            _scanner.Reset();
+        }
+        if (DropUsageOnlyEvents)
+        {
+            if (drop) Dropped++;
+            else output?.Write(_event.AsSpan(0, _eventLength));
+        }
+        ResetEvent();
+    }
+
+    private void ResetEvent()
+    {
+        _eventLength = _lineStart = 0;
+        _eventHasData = false;
+    }
+}

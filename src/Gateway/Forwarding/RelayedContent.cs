@@ -1,0 +1,317 @@
+using System.Buffers;
+using System.Net;
+using LLMKube.Gateway.Accounting;
+using LLMKube.Gateway.Errors;
+
+namespace LLMKube.Gateway.Forwarding;
+
+/// <summary>
+/// The upstream response body as the client receives it. Enforces <c>streamIdleTimeout</c> (longest gap
+/// between reads), <c>maxStreamDuration</c> and the shutdown drain deadline, and ends an SSE stream it cuts
+/// (or the upstream breaks) with an <c>event: error</c> carrying an OpenAI error object instead of a silent
+/// truncation. On the way it counts bytes and reads the upstream's token <c>usage</c> (JSON bodies and SSE
+/// events), removing the usage-only SSE event the gateway asked for on the client's behalf. YARP sees a
+/// normal end of body; the dispatcher reads the results once the relay is over.
+/// </summary>
+internal sealed class RelayedContent : HttpContent
+{
+    private readonly HttpContent _inner;
+    private readonly RelayStream _stream;
+
+    public RelayedContent(HttpContent inner, RelayOptions options, TimeProvider time)
+    {
+        _inner = inner;
+        _stream = new RelayStream(options, time);
+        foreach (var header in inner.Headers) Headers.TryAddWithoutValidation(header.Key, header.Value);
+        // The body may be shortened (a dropped usage event) or end with an error event: never promise a length.
+        Headers.ContentLength = null;
+    }
+
+    public StreamCut Cut => _stream.Cut;
+
+    /// <summary>The upstream error that broke the stream, when <see cref="Cut"/> is <see cref="StreamCut.UpstreamError"/>.</summary>
+    public string? Error => _stream.Error;
+
+    /// <summary>Bytes relayed to the client.</summary>
+    public long Bytes => _stream.Bytes;
+
+    /// <summary>Stopwatch timestamp of the first body byte relayed; 0 when none was.</summary>
+    public long FirstByteAt => _stream.FirstByteAt;
+
+    /// <summary>Stopwatch timestamp of the first SSE event with generated output; 0 for JSON or when none came.</summary>
+    public long FirstTokenAt => _stream.Sse?.FirstTokenAt ?? 0;
+
+    /// <summary>The upstream's token usage, when its body reported one.</summary>
+    public TokenUsage? Usage => _stream.Sse is { } sse ? sse.Usage : _stream.Json?.Usage;
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    {
+        _stream.Inner = await _inner.ReadAsStreamAsync(cancellationToken);
+        return _stream;
+    }
+
+    protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        => throw new NotSupportedException("read through ReadAsStreamAsync");
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stream.Dispose();
+            _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <summary>What one relay enforces and measures.</summary>
+    internal readonly record struct RelayOptions(
+        TimeSpan? IdleTimeout,
+        TimeSpan? MaxDuration,
+        bool Sse,
+        bool DropUsageOnlyEvents,
+        bool MeterJson,
+        CancellationToken Drain,
+        Action? OnFirstByte);
+
+    private sealed class RelayStream : Stream
+    {
+        private readonly RelayOptions _options;
+        private readonly TimeProvider _time;
+        private readonly long _started;
+        private readonly CancellationTokenSource _timer = new();
+        private readonly CancellationTokenRegistration _drainRegistration;
+        private readonly ArrayBufferWriter<byte>? _pending;
+        private int _pendingOffset;
+        private byte[]? _scratch;
+        private CancellationToken _linkedFor;
+        private CancellationTokenSource? _linked;
+        private byte[]? _trailer;
+        private int _trailerOffset;
+        private bool _durationArmed;
+        private volatile bool _drained;
+        private bool _ended;
+
+        public RelayStream(RelayOptions options, TimeProvider time)
+        {
+            _options = options;
+            _time = time;
+            _started = time.GetTimestamp();
+            if (options.Sse) Sse = new SseMeter(time, options.DropUsageOnlyEvents);
+            else if (options.MeterJson) Json = new UsageScanner();
+            if (options.DropUsageOnlyEvents && options.Sse) _pending = new ArrayBufferWriter<byte>(4096);
+            if (options.Drain.CanBeCanceled)
+            {
+                _drainRegistration = options.Drain.Register(static state =>
+                {
+                    var self = (RelayStream)state!;
+                    self._drained = true;
+                    self._timer.Cancel();
+                }, this);
+            }
+        }
+
+        public Stream Inner { get; set; } = Null;
+        public SseMeter? Sse { get; }
+        public UsageScanner? Json { get; }
+        public StreamCut Cut { get; private set; }
+        public string? Error { get; private set; }
+        public long Bytes { get; private set; }
+        public long FirstByteAt { get; private set; }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_trailer is not null) return Count(DrainTrailer(buffer.Span));
+            if (buffer.IsEmpty) return await WaitForDataAsync(cancellationToken);
+            while (true)
+            {
+                if (_pending is not null && _pendingOffset < _pending.WrittenCount) return Count(TakePending(buffer.Span));
+                if (_ended || Cut != StreamCut.None) return 0;
+
+                // With usage events to remove, the upstream's bytes go through a scratch buffer first.
+                var target = _pending is null ? buffer : (_scratch ??= new byte[16 * 1024]);
+                int read;
+                try
+                {
+                    read = await ReadInnerAsync(target, cancellationToken);
+                }
+                catch (RelayCut cut)
+                {
+                    return Count(Fail(buffer.Span, cut.Kind, cut.Message));
+                }
+
+                if (read == 0)
+                {
+                    _ended = true;
+                    Sse?.Complete(_pending);
+                    Json?.Feed([], final: true);
+                    if (_pending is not null) continue;
+                    return 0;
+                }
+                if (_pending is not null)
+                {
+                    Sse!.Process(target.Span[..read], _pending);
+                    continue;
+                }
+                var span = buffer.Span[..read];
+                Sse?.Process(span, null);
+                Json?.Feed(span);
+                return Count(read);
+            }
+        }
+
+        // YARP's copier first reads zero bytes, to wait for data without holding a buffer: pass it on, and
+        // never take its 0 for the end of the body.
+        private async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
+        {
+            if (_ended || Cut != StreamCut.None || (_pending is not null && _pendingOffset < _pending.WrittenCount)) return 0;
+            try
+            {
+                await ReadInnerAsync(Memory<byte>.Empty, cancellationToken);
+            }
+            catch (RelayCut cut)
+            {
+                Fail([], cut.Kind, cut.Message);
+            }
+            return 0;
+        }
+
+        private async ValueTask<int> ReadInnerAsync(Memory<byte> target, CancellationToken cancellationToken)
+        {
+            if (_drained) throw new RelayCut(StreamCut.Shutdown, null);
+            var limit = NextLimit();
+            if (limit is { } l && l <= TimeSpan.Zero) throw new RelayCut(StreamCut.DurationExceeded, null);
+            var token = Arm(cancellationToken, limit);
+            try
+            {
+                var read = await Inner.ReadAsync(target, token);
+                if (limit is not null) _timer.CancelAfter(Timeout.InfiniteTimeSpan);
+                return read;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (_drained) throw new RelayCut(StreamCut.Shutdown, null);
+                // Decide by the limit that was armed: a timer may fire a few ms early by the stopwatch.
+                var duration = _durationArmed || (_options.MaxDuration is { } max && _time.GetElapsedTime(_started) >= max);
+                throw new RelayCut(duration ? StreamCut.DurationExceeded : StreamCut.IdleTimeout, null);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is IOException or HttpRequestException)
+            {
+                throw new RelayCut(StreamCut.UpstreamError, ex.Message);
+            }
+        }
+
+        private int Count(int n)
+        {
+            if (n > 0)
+            {
+                if (Bytes == 0)
+                {
+                    FirstByteAt = _time.GetTimestamp();
+                    _options.OnFirstByte?.Invoke();
+                }
+                Bytes += n;
+            }
+            return n;
+        }
+
+        private int TakePending(Span<byte> destination)
+        {
+            var available = _pending!.WrittenSpan[_pendingOffset..];
+            var n = Math.Min(destination.Length, available.Length);
+            available[..n].CopyTo(destination);
+            _pendingOffset += n;
+            if (_pendingOffset == _pending.WrittenCount)
+            {
+                _pending.ResetWrittenCount();
+                _pendingOffset = 0;
+            }
+            return n;
+        }
+
+        /// <summary>The time the next read may take; records in <see cref="_durationArmed"/> which limit it is.</summary>
+        private TimeSpan? NextLimit()
+        {
+            TimeSpan? remaining = _options.MaxDuration is { } max ? max - _time.GetElapsedTime(_started) : null;
+            _durationArmed = remaining is { } r && (_options.IdleTimeout is not { } idle || r <= idle);
+            return _durationArmed ? remaining : _options.IdleTimeout;
+        }
+
+        private CancellationToken Arm(CancellationToken outer, TimeSpan? limit)
+        {
+            // No limit and no drain to watch: the caller's token alone.
+            if (limit is null && !_options.Drain.CanBeCanceled) return outer;
+            if (_linked is null || _linkedFor != outer)
+            {
+                _linked?.Dispose();
+                _linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _timer.Token);
+                _linkedFor = outer;
+            }
+            if (limit is { } l) _timer.CancelAfter(l);
+            return _linked.Token;
+        }
+
+        private int Fail(Span<byte> destination, StreamCut cut, string? error)
+        {
+            Cut = cut;
+            Error = error;
+            if (!_options.Sse) throw new IOException($"stream cut by the gateway: {cut}");
+            var (status, code, message) = cut switch
+            {
+                StreamCut.IdleTimeout => (504, "stream_idle_timeout", $"upstream sent nothing for {_options.IdleTimeout!.Value.TotalMilliseconds:0} ms; stream cut by the gateway"),
+                StreamCut.DurationExceeded => (504, "stream_duration_exceeded", $"stream exceeded the maximum duration of {_options.MaxDuration!.Value.TotalMilliseconds:0} ms; cut by the gateway"),
+                StreamCut.Shutdown => (503, "gateway_shutting_down", "the gateway is shutting down and its drain timeout has passed; stream ended by the gateway"),
+                _ => (502, "upstream_stream_error", "the upstream connection broke during the stream"),
+            };
+            // A blank line first closes any event the upstream left half-written.
+            var evt = OpenAIError.SseEvent(status, code, message);
+            _trailer = new byte[evt.Length + 1];
+            _trailer[0] = (byte)'\n';
+            evt.CopyTo(_trailer, 1);
+            return DrainTrailer(destination);
+        }
+
+        private int DrainTrailer(Span<byte> destination)
+        {
+            var n = Math.Min(destination.Length, _trailer!.Length - _trailerOffset);
+            _trailer.AsSpan(_trailerOffset, n).CopyTo(destination);
+            _trailerOffset += n;
+            return n;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _drainRegistration.Dispose();
+                _linked?.Dispose();
+                _timer.Dispose();
+                Inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private sealed class RelayCut(StreamCut kind, string? message) : Exception(message)
+        {
+            public StreamCut Kind { get; } = kind;
+        }
+    }
+}

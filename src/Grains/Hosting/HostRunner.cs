@@ -1,0 +1,124 @@
+using LLMKube.Grains.Resources;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LLMKube.Grains.Hosting;
+
+/// <summary>
+/// Runs a process's web application to completion and turns start-up failures into one clear line and
+/// a distinct exit code. Stopping is the host's job (SIGTERM and Ctrl+C reach its console lifetime), so a
+/// graceful stop ends with exit code 0.
+/// </summary>
+public static partial class HostRunner
+{
+    /// <summary>The configuration or the resources are invalid; the message says why.</summary>
+    public const int ExitInvalid = 2;
+
+    /// <summary>The listen address cannot be bound (in use, or not permitted).</summary>
+    public const int ExitCannotListen = 3;
+
+    /// <summary>
+    /// Splits the tokens the command line did not recognize into configuration overrides
+    /// (<c>--Section:Key=value</c> or <c>--Section:Key value</c>) and unknown options, which are errors.
+    /// </summary>
+    public static (string[] Configuration, IReadOnlyList<string> Unknown) SplitUnmatched(IReadOnlyList<string> tokens)
+    {
+        var configuration = new List<string>();
+        var unknown = new List<string>();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var key = token.StartsWith("--", StringComparison.Ordinal) ? token[2..] : null;
+            if (key is null || !key.Contains(':') || key.StartsWith(':'))
+            {
+                unknown.Add(token);
+                continue;
+            }
+            configuration.Add(token);
+            if (!key.Contains('=') && i + 1 < tokens.Count && !tokens[i + 1].StartsWith("--", StringComparison.Ordinal))
+                configuration.Add(tokens[++i]);
+        }
+        return ([.. configuration], unknown);
+    }
+
+    /// <summary>Any other failure to start; the message (and, for an unexpected error, its stack) says why.</summary>
+    public const int ExitFailed = 1;
+
+    /// <summary>Builds and runs the application; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(Func<WebApplication> build, Func<IServiceProvider, string> describe)
+    {
+        WebApplication? app = null;
+        try
+        {
+            app = build();
+            var services = app.Services;
+            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => LogListening(services, describe(services)));
+            await app.StartAsync();
+        }
+        catch (Exception ex)
+        {
+            // The process exits without stopping what did start (a co-hosted silo, a cluster client): stopping a
+            // half-started Orleans host only adds warnings to the one line below, and exiting releases it all.
+            var (code, message) = Invalid(ex) is { } invalid ? (ExitInvalid, invalid)
+                : CannotListen(ex) is { } listen ? (ExitCannotListen, listen)
+                : (ExitFailed, $"failed to start: {ex}");
+            await Console.Error.WriteLineAsync(message);
+            return code;
+        }
+        await using (app)
+        {
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+    }
+
+    private static string? Invalid(Exception ex) => ex switch
+    {
+        ResourceLoadException => ex.Message,
+        OptionsValidationException options => string.Join(Environment.NewLine, options.Failures),
+        AggregateException { InnerExceptions: var inner } when inner.All(e => Invalid(e) is not null)
+            => string.Join(Environment.NewLine, inner.Select(e => Invalid(e))),
+        _ => null,
+    };
+
+    private static string? CannotListen(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            var reason = e switch
+            {
+                AddressInUseException => "address already in use",
+                System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } => "permission denied",
+                _ => null,
+            };
+            if (reason is not null) return $"cannot listen on {Address(ex)}: {reason}; choose another address with --urls";
+        }
+        return null;
+    }
+
+    // Kestrel says "Failed to bind to address http://127.0.0.1:8080: address already in use."
+    private static string Address(Exception ex)
+    {
+        const string prefix = "Failed to bind to address ";
+        var message = ex.Message;
+        if (!message.StartsWith(prefix, StringComparison.Ordinal)) return "the configured address";
+        var end = message.IndexOf(": ", prefix.Length, StringComparison.Ordinal);
+        return end > 0 ? message[prefix.Length..end] : message[prefix.Length..].TrimEnd('.');
+    }
+
+    private static void LogListening(IServiceProvider services, string description)
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("LLMKube");
+        LogStarted(logger, description, string.Join(", ", addresses));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Description}: listening on {Addresses}")]
+    private static partial void LogStarted(ILogger logger, string description, string addresses);
+}

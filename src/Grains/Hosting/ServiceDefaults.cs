@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace LLMKube.Grains.Hosting;
+
+/// <summary>
+/// Wiring every LLMKube process shares: configuration sources, console logging (text or JSON, on stderr so
+/// stdout stays the audit stream), graceful shutdown, and the <c>/healthz</c> and <c>/readyz</c> endpoints.
+/// </summary>
+public static class ServiceDefaults
+{
+    /// <summary>The environment-variable prefix of every setting, e.g. <c>LLMKUBE_Cluster__Redis</c>.</summary>
+    public const string EnvironmentPrefix = "LLMKUBE_";
+
+    /// <summary>
+    /// Adds the shared defaults. Precedence, highest first: <paramref name="settings"/> (the command line's
+    /// short forms), <c>--Section:Key=value</c> tokens in <paramref name="args"/>, <c>LLMKUBE_</c> environment
+    /// variables, appsettings.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string[] args, IDictionary<string, string?> settings)
+    {
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args);
+        builder.Configuration.AddInMemoryCollection(settings);
+
+        builder.Logging.ClearProviders();
+        // A default that Logging:Console:FormatterName (the --log-format flag) overrides: registered before AddConsole binds it.
+        builder.Services.Configure<ConsoleLoggerOptions>(o =>
+        {
+            o.FormatterName = ConsoleFormatterNames.Simple;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+        builder.Logging.AddConsole();
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o => { o.TimestampFormat = "O"; o.UseUtcTimestamp = true; });
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
+        // Start-up failures are reported by HostRunner as one line; the host would log them again with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section))
+            .Validate(o => o.Delay >= TimeSpan.Zero && o.DrainTimeout >= TimeSpan.Zero && o.StopTimeout >= TimeSpan.Zero,
+                "Shutdown:Delay, Shutdown:DrainTimeout and Shutdown:StopTimeout must not be negative")
+            .ValidateOnStart();
+        // The host's stop budget covers the delay, the drain and a clean stop of the rest; past it the host gives up.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
+            host.ShutdownTimeout = shutdown.Value.Delay + shutdown.Value.DrainTimeout + shutdown.Value.StopTimeout);
+        builder.Services.AddSingleton<GracefulShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
+        return builder;
+    }
+
+    /// <summary>Maps <c>GET /healthz</c> (the process is alive) and <c>GET /readyz</c> (<see cref="IReadinessCheck"/>).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+        app.MapGet("/readyz", (IReadinessCheck readiness) => readiness.Check());
+        return app;
+    }
+}
