@@ -85,6 +85,7 @@ public sealed record MockOptions
             var value = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..]);
             if (!seen.Add(name))
             {
+                options = Default;
                 error = $"mock option \"{name}\" is given twice";
                 return false;
             }
