@@ -1,23 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using LLMKube.Gateway.Tests.Fixtures;
 
 namespace LLMKube.Gateway.Tests.Mock;
 
 /// <summary>Request and server-sent-event helpers for the mock provider's tests.</summary>
 internal static class MockHttp
 {
-    /// <summary>A router <c>default/test</c> whose backends are the given mock blocks; the first is the default route.</summary>
-    public static string Router(string backends, string rules = "", string proxy = "") => $$"""
-        apiVersion: inference.llmkube.dev/v1alpha1
-        kind: ModelRouter
-        metadata: { name: test, namespace: default }
-        spec:
-          backends:
-        {{backends}}
-        {{(rules.Length > 0 ? "  rules:\n" + rules : "")}}
-          defaultRoute: echo
-        {{(proxy.Length > 0 ? "  proxy: " + proxy : "")}}
-        """;
+    /// <summary>A router <c>default/test</c> whose default route is the backend <c>echo</c>.</summary>
+    public static string Router(string backends, string rules = "", string proxy = "")
+        => RouterYaml.Router(backends, rules, "defaultRoute: echo" + (proxy.Length > 0 ? "\nproxy: " + proxy : ""));
 
     /// <summary>One mock backend block; <paramref name="url"/> carries its options.</summary>
     public static string Backend(string name, string? url = null) => $$"""
