@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using LLMKube.Gateway.Mock;
 
 namespace LLMKube.Gateway.Forwarding;
 
@@ -7,14 +8,16 @@ namespace LLMKube.Gateway.Forwarding;
 /// The one HTTP client every attempt uses. Connections to local-tier backends are pooled and kept
 /// alive; cloud-tier requests carry <c>Connection: close</c>. The connect timeout is per request
 /// (<see cref="ConnectTimeoutKey"/>), so a black-holed host fails over after <c>connectTimeout</c>
-/// rather than after the whole header budget.
+/// rather than after the whole header budget. Requests to the mock provider's reserved host are
+/// answered in process by <see cref="MockHandler"/>, ahead of the socket handler.
 /// </summary>
 internal sealed class UpstreamClient : IDisposable
 {
     /// <summary>Request option carrying the attempt's connect timeout.</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("llmkube.connect-timeout");
 
-    public UpstreamClient()
+    /// <summary>Creates the client; <paramref name="time"/> paces the mock provider's delays (the system clock when null).</summary>
+    public UpstreamClient(TimeProvider? time = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -27,7 +30,7 @@ internal sealed class UpstreamClient : IDisposable
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
         };
-        Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        Invoker = new HttpMessageInvoker(new MockHandler(time ?? TimeProvider.System, handler), disposeHandler: true);
     }
 
     public HttpMessageInvoker Invoker { get; }

@@ -16,11 +16,13 @@ public static class RouterSpecDefaults
     public static IReadOnlyList<string> DefaultSensitiveClassifications { get; } = ["pii", "phi"];
 
     /// <summary>
-    /// The tier a backend routes with: <c>tier</c> when set, else <c>cloud</c> for an external provider and
-    /// <c>local</c> otherwise. Deliberately not the CRD's blanket <c>local</c> default (DESIGN §6.4).
+    /// The tier a backend routes with: <c>tier</c> when set, else its provider's default for an external backend
+    /// (<see cref="ProviderDefaults.DefaultTier"/>: <c>cloud</c> but for the mock) and <c>local</c> otherwise.
+    /// Deliberately not the CRD's blanket <c>local</c> default: an unlabelled cloud API must never see sensitive data.
     /// </summary>
     public static string EffectiveTier(RouterBackend backend) =>
-        !string.IsNullOrEmpty(backend.Tier) ? backend.Tier : backend.External is not null ? TierCloud : TierLocal;
+        !string.IsNullOrEmpty(backend.Tier) ? backend.Tier
+        : backend.External is { } external ? ProviderDefaults.DefaultTier(external.Provider) : TierLocal;
 
     /// <summary>The configured sensitive classifications when non-empty (a list replaces the default), else pii and phi.</summary>
     public static IReadOnlyList<string> SensitiveClassifications(ModelRouterSpec spec) =>

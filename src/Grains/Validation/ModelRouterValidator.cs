@@ -173,13 +173,25 @@ public static partial class ModelRouterValidator
             errors.Add(new($"{path}.model", "model is required"));
         }
 
+        var mock = external.Provider == ProviderDefaults.Mock;
         if (!string.IsNullOrEmpty(external.Url))
         {
-            if (!Uri.TryCreate(external.Url, UriKind.Absolute, out var uri)
+            if (mock)
+            {
+                if (MockOptions.ValidateUrl(external.Url) is { } problem)
+                {
+                    errors.Add(new($"{path}.url", problem));
+                }
+            }
+            else if (!Uri.TryCreate(external.Url, UriKind.Absolute, out var uri)
                 || uri.Scheme is not ("http" or "https")
                 || string.IsNullOrEmpty(uri.Host))
             {
                 errors.Add(new($"{path}.url", $"must be an absolute http or https URL; got \"{external.Url}\""));
+            }
+            else if (MockOptions.IsMockHost(uri))
+            {
+                errors.Add(new($"{path}.url", $"host {MockOptions.Host} is reserved for provider \"{ProviderDefaults.Mock}\""));
             }
         }
         else if (ProviderDefaults.IsKnown(external.Provider) && ProviderDefaults.DefaultUrl(external.Provider) is null)
@@ -190,6 +202,10 @@ public static partial class ModelRouterValidator
         if (external.CredentialsSecretRef is { } secretRef && string.IsNullOrEmpty(secretRef.Name))
         {
             errors.Add(new($"{path}.credentialsSecretRef.name", "name is required"));
+        }
+        else if (mock && external.CredentialsSecretRef is not null)
+        {
+            errors.Add(new($"{path}.credentialsSecretRef", $"provider \"{ProviderDefaults.Mock}\" takes no credential"));
         }
     }
 

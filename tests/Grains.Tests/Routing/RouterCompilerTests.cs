@@ -375,13 +375,15 @@ public class RouterCompilerTests
     [Fact]
     public void ProviderDefaults_Table()
     {
-        Assert.Equal(["anthropic", "openai", "bedrock", "vertex_ai", "litellm"], ProviderDefaults.All);
+        Assert.Equal(["anthropic", "openai", "bedrock", "vertex_ai", "litellm", "mock"], ProviderDefaults.All);
         Assert.Equal("https://api.anthropic.com", ProviderDefaults.DefaultUrl("anthropic"));
         Assert.Equal("https://api.openai.com", ProviderDefaults.DefaultUrl("openai"));
         Assert.Null(ProviderDefaults.DefaultUrl("litellm"));
         Assert.Null(ProviderDefaults.DefaultUrl("bedrock"));
         Assert.Null(ProviderDefaults.DefaultUrl("vertex_ai"));
+        Assert.Equal("http://mock.llmkube.invalid", ProviderDefaults.DefaultUrl("mock"));
         Assert.Null(ProviderDefaults.CredentialEnvVar("azure"));
+        Assert.Null(ProviderDefaults.CredentialEnvVar("mock"));
         Assert.False(ProviderDefaults.IsKnown("Anthropic"));
     }
 }

@@ -277,7 +277,7 @@ public class ModelRouterValidatorTests
         "spec.backends[0].healthCheck.intervalSeconds: must be >= 1; got 0",
         "spec.backends[0].healthCheck.timeoutSeconds: must be >= 1; got 0",
         "spec.backends[1].tier: unsupported value \"Cloud\"; must be one of: local, cloud",
-        "spec.backends[1].external.provider: unsupported value \"azure\"; must be one of: anthropic, openai, bedrock, vertex_ai, litellm",
+        "spec.backends[1].external.provider: unsupported value \"azure\"; must be one of: anthropic, openai, bedrock, vertex_ai, litellm, mock",
         "spec.backends[1].external.model: model is required",
         "spec.backends[1].costPerMillionTokens.promptUSD: must match ^[0-9]+(\\.[0-9]+)?$; got \"1,5\"",
         "spec.rules[0].route.backends[0]: references undefined backend \"local-qwen\"",
