@@ -9,6 +9,15 @@ namespace LLMKube.Grains.Resources;
 /// </summary>
 public static class ResourceLoader
 {
+    /// <summary>The largest resource file read, in bytes (characters for <see cref="LoadText"/>); a larger one is a problem.</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>After this many problems in one file the rest of it is not read, so a wrong file does not flood the log.</summary>
+    public const int MaxProblemsPerFile = 20;
+
+    /// <summary>The deepest nesting of mappings and sequences read; a deeper document is a problem.</summary>
+    public const int MaxNestingDepth = 100;
+
     private static readonly string[] _extensions = [".yaml", ".yml", ".json"];
 
     /// <summary>
@@ -63,6 +72,12 @@ public static class ResourceLoader
         string text;
         try
         {
+            if (new FileInfo(path).Length > MaxFileBytes)
+            {
+                collector.AddProblem(YamlDocumentReader.TooLarge(path));
+                return;
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
