@@ -2,7 +2,7 @@ using LLMKube.Grains.Api;
 
 namespace LLMKube.Grains.Tests.Validation;
 
-/// <summary>A valid router shaped like the reference §4.3 example, for tests to break one field at a time.</summary>
+/// <summary>A valid router with a sensitive local-only rule and a cloud rule, for tests to break one field at a time.</summary>
 internal static class TestRouters
 {
     public static ModelRouter Valid() => new()
