@@ -70,7 +70,7 @@ internal static partial class YamlDocumentReader
                 }
             }
 
-            if (text[lineStart..lineEnd].StartsWith('%'))
+            if (lineEnd > lineStart && text[lineStart] == '%')
             {
                 (directives, directivesLine) = directives >= 0 ? (directives, directivesLine) : (lineStart, line);
             }

@@ -4,15 +4,19 @@ namespace LLMKube.Grains.Tests.Resources;
 
 public class ResourceNotesTests
 {
+    private const string RouterHead = """
+        apiVersion: inference.llmkube.dev/v1alpha1
+        kind: ModelRouter
+        metadata: {name: r}
+        spec:
+          backends: [{name: a, inferenceServiceRef: {name: q}}]
+
+        """;
+
     [Fact]
     public void OutsideKubernetes_WarnsOncePerDeploymentOnlyFieldSet_WithFileAndObject()
     {
-        var yaml = """
-            apiVersion: inference.llmkube.dev/v1alpha1
-            kind: ModelRouter
-            metadata: {name: r}
-            spec:
-              backends: [{name: a, inferenceServiceRef: {name: q}}]
+        var yaml = RouterHead + """
               endpoint: {port: 8080, type: ClusterIP}
               proxy:
                 replicas: 2
@@ -69,12 +73,7 @@ public class ResourceNotesTests
     [Fact]
     public void OutsideKubernetes_FieldsThatWork_GiveNoNotes()
     {
-        var yaml = """
-            apiVersion: inference.llmkube.dev/v1alpha1
-            kind: ModelRouter
-            metadata: {name: r}
-            spec:
-              backends: [{name: a, inferenceServiceRef: {name: q}}]
+        var yaml = RouterHead + """
               proxy: {quarantineDuration: 10s, connectTimeout: 2s}
             ---
             apiVersion: inference.llmkube.dev/v1alpha1

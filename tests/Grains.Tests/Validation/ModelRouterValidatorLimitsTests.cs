@@ -7,9 +7,6 @@ namespace LLMKube.Grains.Tests.Validation;
 /// <summary>Fields nothing implements are refused, not ignored; <c>spec.proxy</c> durations have upper bounds.</summary>
 public class ModelRouterValidatorLimitsTests
 {
-    private static void AssertErrors(ModelRouter router, params string[] expected) =>
-        Assert.Equal(expected, ModelRouterValidator.Validate(router).Select(e => e.ToString()));
-
     [Fact]
     public void FieldsNotSupportedYet_AreRefusedWithTheirPath()
     {

@@ -6,9 +6,6 @@ namespace LLMKube.Grains.Tests.Validation;
 
 public class ModelRouterValidatorTests
 {
-    private static void AssertErrors(ModelRouter router, params string[] expected) =>
-        Assert.Equal(expected, ModelRouterValidator.Validate(router).Select(e => e.ToString()));
-
     private static RouterBackend External(string name, string provider = "openai", string? tier = null) =>
         new() { Name = name, Tier = tier, External = new ExternalProvider { Provider = provider, Model = "m" } };
 

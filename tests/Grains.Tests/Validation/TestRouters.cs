@@ -1,4 +1,5 @@
 using LLMKube.Grains.Api;
+using LLMKube.Grains.Validation;
 
 namespace LLMKube.Grains.Tests.Validation;
 
@@ -41,6 +42,10 @@ internal static class TestRouters
             DefaultRoute = "local-qwen",
         },
     };
+
+    /// <summary>Asserts that <paramref name="router"/> fails validation with exactly <paramref name="expected"/>, in order.</summary>
+    public static void AssertErrors(ModelRouter router, params string[] expected) =>
+        Assert.Equal(expected, ModelRouterValidator.Validate(router).Select(e => e.ToString()));
 
     public static ModelRouter With(Action<ModelRouterSpec> change)
     {
