@@ -36,6 +36,12 @@ internal sealed class ResourceCollector
     /// <summary>Reads every document of <paramref name="text"/>; a syntax error costs only the document it is in.</summary>
     public void AddText(string text, string source)
     {
+        if (text.StartsWith('\uFEFF'))
+        {
+            // File.ReadAllText drops a byte-order mark; text handed in directly may still carry one.
+            text = text[1..];
+        }
+
         if (YamlDocumentReader.CheckText(text, source) is { } unreadable)
         {
             AddProblem(unreadable);

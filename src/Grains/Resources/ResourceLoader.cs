@@ -3,7 +3,8 @@ namespace LLMKube.Grains.Resources;
 /// <summary>
 /// Reads <c>ModelRouter</c>, <c>InferenceService</c> and <c>Secret</c> objects from YAML or JSON
 /// files, multi-document and all, exactly as one would <c>kubectl apply</c> them. Never throws for
-/// bad input: every problem is reported and the other documents still load. Other kinds are ignored.
+/// bad input: every problem is reported (<c>file:line:col</c> for YAML errors) and the other documents
+/// still load; unknown fields are warnings. Other kinds are ignored.
 /// Specs are not validated here: <see cref="Routing.RouterCompiler"/> does that, and
 /// <see cref="ResourceSet.SourceOf"/> names the file for its errors.
 /// </summary>

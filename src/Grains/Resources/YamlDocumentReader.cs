@@ -47,12 +47,6 @@ internal static partial class YamlDocumentReader
     /// <summary>Cuts <paramref name="text"/> before each line that starts a document; directive lines (<c>%YAML</c>) go with the document they precede.</summary>
     public static IEnumerable<Piece> Split(string text)
     {
-        if (text.StartsWith('\uFEFF'))
-        {
-            // File.ReadAllText drops a byte-order mark; text handed in directly may still carry one.
-            text = text[1..];
-        }
-
         var (start, startLine) = (0, 0);
         var (directives, directivesLine) = (-1, 0);
         var (lineStart, line) = (0, 0);
