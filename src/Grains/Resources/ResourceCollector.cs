@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LLMKube.Grains.Api;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -8,10 +7,11 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace LLMKube.Grains.Resources;
 
 /// <summary>
-/// Accumulates the objects and problems of one load across files: parses each document into events,
-/// dispatches on its <c>kind</c>, replays the events into the deserializer, rejects duplicates.
+/// Accumulates the objects, problems and warnings of one load across files: takes each parsed document,
+/// dispatches on its <c>kind</c>, checks it against its C# type, replays the events into the
+/// deserializer, rejects duplicates.
 /// </summary>
-internal sealed partial class ResourceCollector
+internal sealed class ResourceCollector
 {
     private const string CoreApiVersion = "v1";
 
@@ -24,65 +24,50 @@ internal sealed partial class ResourceCollector
     private readonly List<InferenceService> _inferenceServices = [];
     private readonly List<Secret> _secrets = [];
     private readonly List<ResourceProblem> _problems = [];
+    private readonly List<ResourceProblem> _warnings = [];
     private readonly Dictionary<string, string> _firstSeenAt = new(StringComparer.Ordinal);
     private readonly Dictionary<KubeObject, string> _sources = new(ReferenceEqualityComparer.Instance);
 
     public void AddProblem(ResourceProblem problem) => _problems.Add(problem);
 
-    public ResourceLoadResult Build() => new(new ResourceSet(_routers, _inferenceServices, _secrets, _sources), _problems.ToArray());
+    public ResourceLoadResult Build() =>
+        new(new ResourceSet(_routers, _inferenceServices, _secrets, _sources), _problems.ToArray()) { Warnings = _warnings.ToArray() };
 
-    /// <summary>Reads every document of <paramref name="text"/>; after a syntax error, resumes at the next <c>---</c>.</summary>
+    /// <summary>Reads every document of <paramref name="text"/>; a syntax error costs only the document it is in.</summary>
     public void AddText(string text, string source)
     {
-        var lines = text.Split('\n');
-        var firstLine = 0;
-        while (firstLine < lines.Length)
+        if (text.StartsWith('\uFEFF'))
         {
-            var remaining = firstLine == 0 ? text : string.Join('\n', lines[firstLine..]);
-            try
+            // File.ReadAllText drops a byte-order mark; text handed in directly may still carry one.
+            text = text[1..];
+        }
+
+        if (YamlDocumentReader.CheckText(text, source) is { } unreadable)
+        {
+            AddProblem(unreadable);
+            return;
+        }
+
+        var before = _problems.Count;
+        foreach (var piece in YamlDocumentReader.Split(text))
+        {
+            if (_problems.Count - before >= ResourceLoader.MaxProblemsPerFile)
             {
-                ReadDocuments(new Document(source, firstLine), remaining);
+                AddProblem(new(source, null, "", $"stopped after {ResourceLoader.MaxProblemsPerFile} problems; the rest of the file was not read"));
                 return;
             }
-            catch (YamlException ex)
+
+            foreach (var document in YamlDocumentReader.Parse(piece, source, _problems))
             {
-                AddProblem(new(Location(source, ex.Start, firstLine), null, "", Describe(ex)));
-                // The parser cannot go on after a syntax error: restart at the next document marker.
-                var errorLine = firstLine + (int)Math.Max(ex.Start.Line, 1) - 1;
-                firstLine = NextDocumentMarker(lines, Math.Max(errorLine, firstLine + 1));
+                AddDocument(document);
             }
         }
     }
 
-    private void ReadDocuments(Document document, string text)
-    {
-        var parser = new Parser(new StringReader(text));
-        List<ParsingEvent>? events = null;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case DocumentStart start:
-                    events = [start];
-                    break;
-                case DocumentEnd end when events is not null:
-                    events.Add(end);
-                    AddDocument(document with { Events = events });
-                    events = null;
-                    break;
-                case StreamStart or StreamEnd:
-                    break;
-                case { } other:
-                    events?.Add(other);
-                    break;
-            }
-        }
-    }
-
-    private void AddDocument(Document document)
+    private void AddDocument(YamlDocument document)
     {
         var root = document.Events[1];
-        if (root is Scalar { Style: ScalarStyle.Plain, Value: "" or "~" or "null" or "Null" or "NULL" } empty && empty.Tag.IsEmpty)
+        if (SchemaWalker.IsNull(root))
         {
             return;
         }
@@ -96,7 +81,7 @@ internal sealed partial class ResourceCollector
         AddObject(document, 1);
     }
 
-    private void AddObject(Document document, int start)
+    private void AddObject(YamlDocument document, int start)
     {
         var events = document.Events;
         var fields = YamlEvents.Fields(events, start);
@@ -111,15 +96,8 @@ internal sealed partial class ResourceCollector
         switch (kind)
         {
             // What `kubectl get -o yaml` prints for several objects.
-            case "List" when fields.TryGetValue("items", out var items) && events[items.Start.Value] is SequenceStart:
-                for (var i = items.Start.Value + 1; i < items.End.Value - 1; i = YamlEvents.SkipNode(events, i))
-                {
-                    if (events[i] is MappingStart)
-                    {
-                        AddObject(document, i);
-                    }
-                }
-
+            case "List" when fields.TryGetValue("items", out var items):
+                AddListItems(document, items.Start.Value);
                 break;
             case ModelRouter.KindName:
                 AddTyped(_routers, document, start, kind, apiVersion, KubeObject.LLMKubeApiVersion);
@@ -133,7 +111,34 @@ internal sealed partial class ResourceCollector
         }
     }
 
-    private void AddTyped<T>(List<T> target, Document document, int start, string kind, string? apiVersion, string expectedApiVersion)
+    private void AddListItems(YamlDocument document, int items)
+    {
+        var events = document.Events;
+        if (SchemaWalker.IsNull(events[items]))
+        {
+            return;
+        }
+
+        if (events[items] is not SequenceStart)
+        {
+            AddProblem(new(document.Location(events[items].Start), null, "items", "items must be a sequence of objects"));
+            return;
+        }
+
+        for (int i = items + 1, position = 0; events[i] is not SequenceEnd; i = YamlEvents.SkipNode(events, i), position++)
+        {
+            if (events[i] is MappingStart)
+            {
+                AddObject(document, i);
+            }
+            else
+            {
+                AddProblem(new(document.Location(events[i].Start), null, $"items[{position}]", "item is not a mapping (a Kubernetes object)"));
+            }
+        }
+    }
+
+    private void AddTyped<T>(List<T> target, YamlDocument document, int start, string kind, string? apiVersion, string expectedApiVersion)
         where T : KubeObject
     {
         var events = document.Events;
@@ -145,23 +150,16 @@ internal sealed partial class ResourceCollector
             return;
         }
 
-        T? item;
-        try
+        var errors = new List<SchemaWalker.Finding>();
+        var warnings = new List<SchemaWalker.Finding>();
+        SchemaWalker.Walk(events, start, typeof(T), errors, warnings);
+        if (errors.Count > 0)
         {
-            item = _deserializer.Deserialize<T>(new EventReplayParser(events, start, YamlEvents.SkipNode(events, start)));
-        }
-        catch (YamlException ex)
-        {
-            var failed = FindEvent(events, start, ex.Start);
-            var path = failed < 0 ? "" : YamlEvents.PathTo(events, start, failed) ?? "";
-            var message = failed >= 0 && events[failed] is Scalar scalar && IsConversionError(ex)
-                ? kind == Secret.KindName ? "invalid value" : $"invalid value \"{scalar.Value}\"" // never echo a secret
-                : Describe(ex);
-            AddProblem(new(document.Location(ex.Start), label, path, message));
+            _problems.AddRange(errors.Select(e => new ResourceProblem(document.Location(e.At.Start), label, e.Path, e.Message)));
             return;
         }
 
-        if (item is null)
+        if (Deserialize<T>(document, start, kind, label) is not { } item)
         {
             return;
         }
@@ -181,10 +179,38 @@ internal sealed partial class ResourceCollector
 
         target.Add(item);
         _sources[item] = document.Source;
+        _warnings.AddRange(warnings.Select(w => new ResourceProblem(document.Location(w.At.Start), label, w.Path, w.Message)));
     }
 
+    private T? Deserialize<T>(YamlDocument document, int start, string kind, string label)
+        where T : KubeObject
+    {
+        var events = document.Events;
+        try
+        {
+            return _deserializer.Deserialize<T>(new EventReplayParser(events, start, YamlEvents.SkipNode(events, start)));
+        }
+        catch (Exception ex)
+        {
+            // Any exception: bad input must become a problem, whatever the deserializer throws for it.
+            var mark = ex is YamlException yaml ? yaml.Start : events[start].Start;
+            var failed = FindEvent(events, start, mark);
+            var path = failed < 0 ? "" : YamlEvents.PathTo(events, start, failed) ?? "";
+            AddProblem(new(document.Location(mark), label, path, DescribeFailure(ex, failed < 0 ? null : events[failed], kind)));
+            return null;
+        }
+    }
+
+    private static string DescribeFailure(Exception ex, ParsingEvent? failed, string kind) => failed switch
+    {
+        AnchorAlias alias => $"alias *{alias.Value} refers to no anchor defined before it in this object",
+        Scalar scalar when IsConversionError(ex) => kind == Secret.KindName ? "invalid value" : $"invalid value \"{scalar.Value}\"", // never echo a secret
+        NodeEvent { Tag.IsEmpty: false } node => $"unsupported tag {node.Tag.Value}",
+        _ => YamlDocumentReader.Describe(ex),
+    };
+
     /// <summary><c>Kind namespace/name</c> read from the events, so problems found before deserialization can name the object.</summary>
-    private static string Label(Document document, int start, string kind)
+    private static string Label(YamlDocument document, int start, string kind)
     {
         var events = document.Events;
         if (!YamlEvents.Fields(events, start).TryGetValue("metadata", out var metadata))
@@ -197,7 +223,7 @@ internal sealed partial class ResourceCollector
         return string.IsNullOrEmpty(name) ? kind : $"{kind} {new ObjectKey(ns, name)}";
     }
 
-    private static int FindEvent(List<ParsingEvent> events, int start, Mark mark)
+    private static int FindEvent(IReadOnlyList<ParsingEvent> events, int start, Mark mark)
     {
         var end = YamlEvents.SkipNode(events, start);
         for (var i = start; i < end; i++)
@@ -222,51 +248,5 @@ internal sealed partial class ResourceCollector
         }
 
         return false;
-    }
-
-    private static string Location(string source, Mark mark, int lineOffset) =>
-        mark.Line >= 1 ? $"{source}:{mark.Line + lineOffset}:{mark.Column}" : source;
-
-    /// <summary>YamlDotNet's message without its own location (reported separately) and in words rather than event names.</summary>
-    private static string Describe(YamlException ex)
-    {
-        var message = ex.Message;
-        var marker = message.IndexOf("): ", StringComparison.Ordinal);
-        if (message.StartsWith("(Line:", StringComparison.Ordinal) && marker >= 0)
-        {
-            message = message[(marker + 3)..];
-        }
-
-        message = TrailingMarkRegex().Replace(message, "");
-        return message
-            .Replace("'MappingStart'", "a mapping", StringComparison.Ordinal)
-            .Replace("'SequenceStart'", "a sequence", StringComparison.Ordinal)
-            .Replace("'Scalar'", "a scalar", StringComparison.Ordinal)
-            .Replace("Expected a", "expected a", StringComparison.Ordinal);
-    }
-
-    private static int NextDocumentMarker(string[] lines, int fromIndex)
-    {
-        for (var i = fromIndex; i < lines.Length; i++)
-        {
-            var line = lines[i].TrimEnd('\r');
-            if (line.StartsWith("---", StringComparison.Ordinal) && (line.Length == 3 || line[3] is ' ' or '\t'))
-            {
-                return i;
-            }
-        }
-
-        return lines.Length;
-    }
-
-    [GeneratedRegex(@"\s*\(at Line: \d+, Col: \d+, Idx: \d+\)\.?$")]
-    private static partial Regex TrailingMarkRegex();
-
-    /// <summary>One parsed document: its events and where its text starts in the source.</summary>
-    private sealed record Document(string Source, int LineOffset)
-    {
-        public List<ParsingEvent> Events { get; init; } = [];
-
-        public string Location(Mark mark) => ResourceCollector.Location(Source, mark, LineOffset);
     }
 }

@@ -3,12 +3,22 @@ namespace LLMKube.Grains.Resources;
 /// <summary>
 /// Reads <c>ModelRouter</c>, <c>InferenceService</c> and <c>Secret</c> objects from YAML or JSON
 /// files, multi-document and all, exactly as one would <c>kubectl apply</c> them. Never throws for
-/// bad input: every problem is reported and the other documents still load. Other kinds are ignored.
+/// bad input: every problem is reported (<c>file:line:col</c> for YAML errors) and the other documents
+/// still load; unknown fields are warnings. Other kinds are ignored.
 /// Specs are not validated here: <see cref="Routing.RouterCompiler"/> does that, and
 /// <see cref="ResourceSet.SourceOf"/> names the file for its errors.
 /// </summary>
 public static class ResourceLoader
 {
+    /// <summary>The largest resource file read, in bytes (characters for <see cref="LoadText"/>); a larger one is a problem.</summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>After this many problems in one file the rest of it is not read, so a wrong file does not flood the log.</summary>
+    public const int MaxProblemsPerFile = 20;
+
+    /// <summary>The deepest nesting of mappings and sequences read; a deeper document is a problem.</summary>
+    public const int MaxNestingDepth = 100;
+
     private static readonly string[] _extensions = [".yaml", ".yml", ".json"];
 
     /// <summary>
@@ -63,6 +73,12 @@ public static class ResourceLoader
         string text;
         try
         {
+            if (new FileInfo(path).Length > MaxFileBytes)
+            {
+                collector.AddProblem(YamlDocumentReader.TooLarge(path));
+                return;
+            }
+
             text = File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -39,7 +39,7 @@ public static partial class ModelRouterValidator
         }
     }
 
-    private static void CheckPositiveDuration(List<FieldError> errors, string path, string? value)
+    private static void CheckDuration(List<FieldError> errors, string path, string? value, TimeSpan maximum)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -53,6 +53,11 @@ public static partial class ModelRouterValidator
         else if (duration <= TimeSpan.Zero)
         {
             errors.Add(new(path, $"must be > 0; got {GoDuration.Format(duration)}"));
+        }
+        else if (duration > maximum)
+        {
+            // Timers and CancellationTokenSource refuse very long delays; no sane setting comes near the bound.
+            errors.Add(new(path, $"must be <= {GoDuration.Format(maximum)}; got {GoDuration.Format(duration)}"));
         }
     }
 

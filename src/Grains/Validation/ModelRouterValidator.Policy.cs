@@ -6,8 +6,12 @@ namespace LLMKube.Grains.Validation;
 public static partial class ModelRouterValidator
 {
     private static readonly string[] _budgetScopes = ["router", "rule", "team"];
-    private static readonly string[] _classificationModes = ["header-only", "detector", "hybrid"];
-    private static readonly string[] _auditSinks = ["stdout", "file", "otlp"];
+    private static readonly string[] _classificationModes = [ClassificationHeaderOnly, "detector", "hybrid"];
+    private const string AuditSinkFile = "file";
+    private const string AuditSinkOtlp = "otlp";
+    private const string ClassificationHeaderOnly = "header-only";
+
+    private static readonly string[] _auditSinks = ["stdout", AuditSinkFile, AuditSinkOtlp];
     private static readonly string[] _serviceTypes = ["ClusterIP", "NodePort", "LoadBalancer"];
 
     private static void ValidatePolicy(RouterPolicy? policy, HashSet<string> ruleNames, List<FieldError> errors)
@@ -36,6 +40,7 @@ public static partial class ModelRouterValidator
         if (policy.AuditLog is { } auditLog)
         {
             CheckEnum(errors, "spec.policy.auditLog.sink", auditLog.Sink, _auditSinks);
+            ValidateAuditFilePath(auditLog, errors);
         }
 
         if (policy.Auth?.Jwt is { } jwt)
@@ -50,6 +55,27 @@ public static partial class ModelRouterValidator
         for (var i = 0; i < allowlists.Count; i++)
         {
             CheckRequired(errors, $"spec.policy.auth.allowlists[{i}].team", allowlists[i]?.Team);
+        }
+    }
+
+    private static void ValidateAuditFilePath(AuditLogPolicy auditLog, List<FieldError> errors)
+    {
+        const string path = "spec.policy.auditLog.filePath";
+        if (auditLog.Sink == AuditSinkFile)
+        {
+            if (string.IsNullOrEmpty(auditLog.FilePath))
+            {
+                errors.Add(new(path, $"filePath is required when sink is \"{AuditSinkFile}\""));
+            }
+            else if (!Path.IsPathFullyQualified(auditLog.FilePath))
+            {
+                // A relative path would depend on the working directory of each gateway process.
+                errors.Add(new(path, $"must be an absolute path; got \"{auditLog.FilePath}\""));
+            }
+        }
+        else if (!string.IsNullOrEmpty(auditLog.FilePath))
+        {
+            errors.Add(new(path, $"filePath is read only when sink is \"{AuditSinkFile}\"; set sink: {AuditSinkFile} or remove the field"));
         }
     }
 
@@ -121,14 +147,14 @@ public static partial class ModelRouterValidator
 
         CheckRange(errors, "spec.proxy.replicas", proxy.Replicas, 1, 10);
         CheckMinimum(errors, "spec.proxy.revisionHistoryLimit", proxy.RevisionHistoryLimit, 0);
-        CheckPositiveDuration(errors, "spec.proxy.quarantineDuration", proxy.QuarantineDuration);
-        CheckPositiveDuration(errors, "spec.proxy.responseHeaderTimeout", proxy.ResponseHeaderTimeout);
-        CheckPositiveDuration(errors, "spec.proxy.connectTimeout", proxy.ConnectTimeout);
-        CheckPositiveDuration(errors, "spec.proxy.streamIdleTimeout", proxy.StreamIdleTimeout);
-        CheckPositiveDuration(errors, "spec.proxy.maxStreamDuration", proxy.MaxStreamDuration);
+        CheckDuration(errors, "spec.proxy.quarantineDuration", proxy.QuarantineDuration, MaxQuarantineDuration);
+        CheckDuration(errors, "spec.proxy.responseHeaderTimeout", proxy.ResponseHeaderTimeout, MaxResponseHeaderTimeout);
+        CheckDuration(errors, "spec.proxy.connectTimeout", proxy.ConnectTimeout, MaxConnectTimeout);
+        CheckDuration(errors, "spec.proxy.streamIdleTimeout", proxy.StreamIdleTimeout, MaxStreamIdleTimeout);
+        CheckDuration(errors, "spec.proxy.maxStreamDuration", proxy.MaxStreamDuration, MaxMaxStreamDuration);
     }
 
-    // Reference §3.3: what the Envoy AI Gateway cannot express. Only the checks that matter most.
+    // What the Envoy AI Gateway data plane cannot express; kept for when that data plane is supported.
     private static void ValidateGatewayOnly(ModelRouterSpec spec, List<FieldError> errors)
     {
         const string notSupported = "is not supported when dataPlane is Gateway";

@@ -5,8 +5,9 @@ namespace LLMKube.Grains.Validation;
 
 /// <summary>
 /// The one validator of a <c>ModelRouter</c>, used by the admission webhook, the reconciler and the
-/// standalone loader. It checks what the CRD's OpenAPI schema enforces, the upstream static rules
-/// V1–V16 (reference §3.2) and our own stricter rules, and reports every violation in one pass.
+/// standalone loader. It checks what the CRD's OpenAPI schema enforces, LLMKube's static rules
+/// (targets, tiers, timeouts, references, fail-closed for sensitive data, budgets) and our own
+/// stricter rules, refuses fields that nothing implements yet, and reports every violation in one pass.
 /// </summary>
 public static partial class ModelRouterValidator
 {
@@ -21,6 +22,21 @@ public static partial class ModelRouterValidator
 
     /// <summary>The largest accepted backend or rule <c>timeout</c> (inclusive).</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>The largest accepted <c>spec.proxy.responseHeaderTimeout</c> (inclusive).</summary>
+    public static readonly TimeSpan MaxResponseHeaderTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>The largest accepted <c>spec.proxy.connectTimeout</c> (inclusive).</summary>
+    public static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The largest accepted <c>spec.proxy.quarantineDuration</c> (inclusive).</summary>
+    public static readonly TimeSpan MaxQuarantineDuration = TimeSpan.FromHours(1);
+
+    /// <summary>The largest accepted <c>spec.proxy.streamIdleTimeout</c> (inclusive).</summary>
+    public static readonly TimeSpan MaxStreamIdleTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The largest accepted <c>spec.proxy.maxStreamDuration</c> (inclusive).</summary>
+    public static readonly TimeSpan MaxMaxStreamDuration = TimeSpan.FromHours(24);
 
     private const string DataPlaneGateway = "Gateway";
 
@@ -64,6 +80,7 @@ public static partial class ModelRouterValidator
         ValidatePolicy(spec.Policy, ruleNames, errors);
         ValidateEndpoint(spec.Endpoint, errors);
         ValidateProxy(spec.Proxy, errors);
+        ValidateNotYetSupported(spec, errors);
         if (spec.DataPlane == DataPlaneGateway)
         {
             ValidateGatewayOnly(spec, errors);

@@ -65,6 +65,7 @@ public class ResourceLoaderTests
         var result = ResourceLoader.LoadText(yaml, "all.yaml");
 
         Assert.Empty(Problems(result));
+        Assert.Equal(["all.yaml:24:3: InferenceService team/qwen: spec.resources: unknown field"], result.Warnings.Select(w => w.ToString()));
         var router = Assert.Single(result.Resources.Routers);
         Assert.Equal("default/my-router", router.Key.ToString());
         Assert.Equal("local", router.Spec!.Backends![0].Name);
@@ -267,7 +268,7 @@ public class ResourceLoaderTests
     }
 
     [Fact]
-    public void LoadText_UnknownFieldsAreIgnored_ListKindIsExpanded()
+    public void LoadText_FieldsKubernetesWrites_AreAccepted_ListKindIsExpanded()
     {
         var yaml = """
             apiVersion: v1
@@ -285,6 +286,7 @@ public class ResourceLoaderTests
         var result = ResourceLoader.LoadText(yaml, "list.yaml");
 
         Assert.Empty(result.Problems);
+        Assert.Empty(result.Warnings);
         Assert.Equal(["a", "b"], result.Resources.Secrets.Select(s => s.Metadata.Name));
     }
 

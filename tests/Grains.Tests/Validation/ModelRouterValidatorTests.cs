@@ -6,9 +6,6 @@ namespace LLMKube.Grains.Tests.Validation;
 
 public class ModelRouterValidatorTests
 {
-    private static void AssertErrors(ModelRouter router, params string[] expected) =>
-        Assert.Equal(expected, ModelRouterValidator.Validate(router).Select(e => e.ToString()));
-
     private static RouterBackend External(string name, string provider = "openai", string? tier = null) =>
         new() { Name = name, Tier = tier, External = new ExternalProvider { Provider = provider, Model = "m" } };
 
@@ -175,28 +172,33 @@ public class ModelRouterValidatorTests
     [Fact]
     public void V14_RuleBudgetWithoutRuleName() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "rule", MaxTokens = 10 }] }),
-        "spec.policy.budgets[0].ruleName: ruleName is required when scope=rule");
+        "spec.policy.budgets[0].ruleName: ruleName is required when scope=rule",
+        "spec.policy.budgets: budgets are not supported yet; remove the field");
 
     [Fact]
     public void V15_RuleBudgetWithUnknownRule() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "rule", RuleName = "ghost", MaxTokens = 10 }] }),
-        "spec.policy.budgets[0].ruleName: references undefined rule \"ghost\"");
+        "spec.policy.budgets[0].ruleName: references undefined rule \"ghost\"",
+        "spec.policy.budgets: budgets are not supported yet; remove the field");
 
     [Fact]
     public void V16_BudgetWithoutLimit() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "team", MaxUSD = "  " }] }),
         "spec.policy.budgets[0].maxUSD: must match ^[0-9]+(\\.[0-9]+)?$; got \"  \"",
-        "spec.policy.budgets[0]: must set at least one of maxTokens or maxUSD");
+        "spec.policy.budgets[0]: must set at least one of maxTokens or maxUSD",
+        "spec.policy.budgets: budgets are not supported yet; remove the field");
 
     [Fact]
-    public void Budgets_ValidRuleAndDollarBudgets_AreAccepted() => AssertErrors(With(s => s.Policy = new RouterPolicy
-    {
-        Budgets =
-        [
-            new BudgetSpec { Name = "b1", Scope = "rule", RuleName = "complex-to-cloud", MaxTokens = 1000 },
-            new BudgetSpec { Name = "b2", Scope = "team", MaxUSD = "12.50", WindowSeconds = 3600 },
-        ],
-    }));
+    public void Budgets_OtherwiseValid_AreRefusedAsNotSupportedYet() => AssertErrors(
+        With(s => s.Policy = new RouterPolicy
+        {
+            Budgets =
+            [
+                new BudgetSpec { Name = "b1", Scope = "rule", RuleName = "complex-to-cloud", MaxTokens = 1000 },
+                new BudgetSpec { Name = "b2", Scope = "team", MaxUSD = "12.50", WindowSeconds = 3600 },
+            ],
+        }),
+        "spec.policy.budgets: budgets are not supported yet; remove the field");
 
     [Fact]
     public void DuplicateRuleName_IsReported() => AssertErrors(
@@ -285,7 +287,8 @@ public class ModelRouterValidatorTests
         "spec.rules[1].match.taskComplexity: unsupported value \"hard\"; must be one of: simple, moderate, complex",
         "spec.rules[1].match.latencySLOMs: must be >= 1; got 0",
         "spec.rules[1].route.strategy: unsupported value \"random\"; must be one of: primary-fallback, weighted, shadow",
-        "spec.rules[1].route.backends[1]: references undefined backend \"local-qwen\"");
+        "spec.rules[1].route.backends[1]: references undefined backend \"local-qwen\"",
+        "spec.rules[1].match.latencySLOMs: latencySLOMs is not supported yet; remove the field");
 
     [Fact]
     public void Schema_RequiredFields() => AssertErrors(
@@ -310,7 +313,10 @@ public class ModelRouterValidatorTests
         "spec.policy.auth.jwt.issuer: issuer is required",
         "spec.policy.auth.jwt.jwksURI: jwksURI is required",
         "spec.policy.auth.jwt.teamClaim: teamClaim is required",
-        "spec.policy.auth.allowlists[0].team: team is required");
+        "spec.policy.auth.allowlists[0].team: team is required",
+        "spec.policy.budgets: budgets are not supported yet; remove the field",
+        "spec.policy.auth.jwt: jwt authentication is not supported yet; remove the field",
+        "spec.policy.auth.allowlists: allowlists are not supported yet; remove the field");
 
     [Fact]
     public void Schema_BackendsRequiredAndNonEmpty()
@@ -339,7 +345,8 @@ public class ModelRouterValidatorTests
         "spec.endpoint.type: unsupported value \"External\"; must be one of: ClusterIP, NodePort, LoadBalancer",
         "spec.endpoint.nodePort: must be between 30000 and 32767; got 80",
         "spec.proxy.replicas: must be between 1 and 10; got 11",
-        "spec.proxy.revisionHistoryLimit: must be >= 0; got -1");
+        "spec.proxy.revisionHistoryLimit: must be >= 0; got -1",
+        "spec.policy.budgets: budgets are not supported yet; remove the field");
 
     [Fact]
     public void Validate_CollectsAllErrorsInOnePass()
@@ -373,6 +380,7 @@ public class ModelRouterValidatorTests
             s.Rules![1].Match!.Models = ["gpt-*"];
             s.Rules[1].Route!.Strategy = "shadow";
         }),
+        "spec.dataPlane: dataPlane \"Gateway\" is not supported yet; use \"Proxy\" or remove the field",
         "spec.gatewayRef: gatewayRef is required when dataPlane is Gateway",
         "spec.rules[1].match.taskComplexity: taskComplexity is not supported when dataPlane is Gateway",
         "spec.rules[1].match.models[0]: glob pattern \"gpt-*\" is not supported when dataPlane is Gateway",
@@ -383,10 +391,6 @@ public class ModelRouterValidatorTests
     {
         s.DataPlane = "Proxy";
         s.Rules![1].Match!.Models = ["gpt-*"];
-        s.Policy = new RouterPolicy
-        {
-            AuditLog = new AuditLogPolicy { Sink = "stdout" },
-            Budgets = [new BudgetSpec { Name = "usd", Scope = "router", MaxUSD = "100" }],
-        };
+        s.Policy = new RouterPolicy { AuditLog = new AuditLogPolicy { Sink = "stdout" } };
     }));
 }

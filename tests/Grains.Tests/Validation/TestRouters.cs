@@ -1,8 +1,9 @@
 using LLMKube.Grains.Api;
+using LLMKube.Grains.Validation;
 
 namespace LLMKube.Grains.Tests.Validation;
 
-/// <summary>A valid router shaped like the reference §4.3 example, for tests to break one field at a time.</summary>
+/// <summary>A valid router with a sensitive local-only rule and a cloud rule, for tests to break one field at a time.</summary>
 internal static class TestRouters
 {
     public static ModelRouter Valid() => new()
@@ -41,6 +42,10 @@ internal static class TestRouters
             DefaultRoute = "local-qwen",
         },
     };
+
+    /// <summary>Asserts that <paramref name="router"/> fails validation with exactly <paramref name="expected"/>, in order.</summary>
+    public static void AssertErrors(ModelRouter router, params string[] expected) =>
+        Assert.Equal(expected, ModelRouterValidator.Validate(router).Select(e => e.ToString()));
 
     public static ModelRouter With(Action<ModelRouterSpec> change)
     {
