@@ -29,7 +29,8 @@ public sealed record CompiledResources(
                 problems.Add(new ResourceProblem(load.Resources.SourceOf(router) ?? path, $"ModelRouter {router.Key}", error.Path, error.Message).ToString());
             if (compiled.Config is { } config) configs.Add(config);
         }
-        return new CompiledResources(path, load.Resources, configs, problems, []);
+        var warnings = load.Warnings.Concat(ResourceNotes.OutsideKubernetes(load.Resources)).Select(w => w.ToString()).ToList();
+        return new CompiledResources(path, load.Resources, configs, problems, warnings);
     }
 
     /// <summary>The message a process exits with when the set it starts from is invalid.</summary>
