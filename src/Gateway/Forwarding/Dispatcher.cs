@@ -206,7 +206,7 @@ internal sealed class Dispatcher(
                     return;
                 case ResponseDecision.ServerError:
                     lastError = $"{name} returned {transformer.Status}";
-                    backend.OnOutcome(AttemptVerdict.Failure, lastError, null, probe);
+                    backend.OnOutcome(AttemptVerdict.ServerError, lastError, null, probe);
                     record.Attempts.Add(new AttemptRecord(name, "upstream_error", transformer.Status, ms));
                     lastTimedOut = false;
                     break;

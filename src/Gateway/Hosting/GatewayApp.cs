@@ -71,6 +71,7 @@ public static class GatewayApp
         if (standalone) builder.Services.AddHostedService(sp => sp.GetRequiredService<ResourceSync>());
         builder.Services.AddSingleton<RoutingTableSubscriber>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RoutingTableSubscriber>());
+        builder.Services.AddHostedService<Health.HealthCheckMonitor>();
 
         var app = builder.Build();
         app.MapGatewayEndpoints();

@@ -126,6 +126,7 @@ public static partial class ModelRouterValidator
         CheckPositiveDuration(errors, "spec.proxy.connectTimeout", proxy.ConnectTimeout);
         CheckPositiveDuration(errors, "spec.proxy.streamIdleTimeout", proxy.StreamIdleTimeout);
         CheckPositiveDuration(errors, "spec.proxy.maxStreamDuration", proxy.MaxStreamDuration);
+        CheckRange(errors, "spec.proxy.consecutive5xxThreshold", proxy.Consecutive5xxThreshold, 1, MaxThreshold);
     }
 
     // Reference §3.3: what the Envoy AI Gateway cannot express. Only the checks that matter most.

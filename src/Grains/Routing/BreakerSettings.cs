@@ -1,0 +1,13 @@
+namespace LLMKube.Grains.Routing;
+
+/// <summary>The router-wide circuit-breaker settings of <c>spec.proxy</c>, defaults applied.</summary>
+/// <param name="Consecutive5xxThreshold">
+/// Upstream 5xx answers in a row, counted across every gateway, that open a backend's circuit.
+/// </param>
+[GenerateSerializer, Immutable]
+public sealed record BreakerSettings([property: Id(0)] int Consecutive5xxThreshold)
+{
+    public const int DefaultConsecutive5xxThreshold = 3;
+
+    public static BreakerSettings Default { get; } = new(DefaultConsecutive5xxThreshold);
+}

@@ -1,0 +1,26 @@
+namespace LLMKube.Grains.Routing;
+
+/// <summary>
+/// A backend's compiled <c>healthCheck</c>, defaults applied: the path one gateway GETs on every
+/// <see cref="Interval"/>, and how many results in a row open or close the backend's circuit.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record HealthCheckConfig(
+    [property: Id(0)] string Path,
+    [property: Id(1)] TimeSpan Interval,
+    [property: Id(2)] TimeSpan Timeout,
+    [property: Id(3)] int FailureThreshold,
+    [property: Id(4)] int SuccessThreshold)
+{
+    public const string DefaultPath = "/health";
+    public const int DefaultIntervalSeconds = 10;
+    public const int DefaultTimeoutSeconds = 2;
+    public const int DefaultFailureThreshold = 3;
+    public const int DefaultSuccessThreshold = 1;
+
+    /// <summary>
+    /// How long the prober's lease lasts without renewal. The holder renews it every interval, so a
+    /// gateway that stops (or loses the cluster) is replaced after two missed rounds.
+    /// </summary>
+    public TimeSpan Lease => Interval * 2 + Timeout;
+}
