@@ -56,20 +56,7 @@ public static class CircuitBreaker
             case AttemptVerdict.RateLimited when report.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero:
                 var until = now + (retryAfter < MaxBackoff ? retryAfter : MaxBackoff); // a hostile Retry-After cannot park a backend for years
                 if (health.State == CircuitState.Open && health.OpenUntil >= until) return health;
-                return health with
-                {
-                    State = CircuitState.Open,
-                    OpenUntil = until,
-                    Transitions = health.Transitions + 1,
-                    LastError = report.Error,
-                    ProbeLeaseUntil = default,
-                    ProbeHolder = null,
-                    Consecutive5xx = 0,
-                    LastFailure = now,
-                    CheckFailures = 0,
-                    CheckPasses = 0,
-                    Cause = OpenCause.RateLimited,
-                };
+                return Open(health, until, health.BackoffStep, now, report.Error, OpenCause.RateLimited);
 
             default:
                 // Inconclusive, or a 429 without Retry-After: only a probe lease held by the reporter is released.
@@ -158,20 +145,23 @@ public static class CircuitBreaker
         if (health.IsClosed) step = 0;
         else if (health.IsHalfOpen(now)) step = health.BackoffStep + 1;
         else return health;
-        return health with
-        {
-            State = CircuitState.Open,
-            OpenUntil = now + Backoff(quarantine, step),
-            BackoffStep = step,
-            Transitions = health.Transitions + 1,
-            LastError = error,
-            ProbeLeaseUntil = default,
-            ProbeHolder = null,
-            Consecutive5xx = 0,
-            LastFailure = now,
-            CheckFailures = 0,
-            CheckPasses = 0,
-            Cause = cause,
-        };
+        return Open(health, now + Backoff(quarantine, step), step, now, error, cause);
     }
+
+    // An open circuit starts a new window: no probe lease, counts that only mean something while closed reset.
+    private static BackendHealth Open(BackendHealth health, DateTimeOffset until, int step, DateTimeOffset now, string? error, OpenCause cause) => health with
+    {
+        State = CircuitState.Open,
+        OpenUntil = until,
+        BackoffStep = step,
+        Transitions = health.Transitions + 1,
+        LastError = error,
+        ProbeLeaseUntil = default,
+        ProbeHolder = null,
+        Consecutive5xx = 0,
+        LastFailure = now,
+        CheckFailures = 0,
+        CheckPasses = 0,
+        Cause = cause,
+    };
 }

@@ -10,33 +10,42 @@ namespace LLMKube.Gateway.Tests.Health;
 /// once for the fleet. Exactly one gateway runs a backend's health checks, another takes over when it
 /// stops, and a gateway cut off from the cluster checks on its own.
 /// </summary>
-public sealed class ClusterHealthCheckTests : IAsyncLifetime
+public sealed class ClusterHealthCheckTests(ClusterHealthCheckTests.Redis redis) : IClassFixture<ClusterHealthCheckTests.Redis>, IAsyncLifetime
 {
+    /// <summary>One redis-server for the class; each test is a cluster of its own (its own service id) in it.</summary>
+    public sealed class Redis : IAsyncLifetime
+    {
+        public RedisServer Server { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
+
+        public async Task DisposeAsync() => await Server.DisposeAsync();
+    }
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    private RedisServer _redis = null!;
+    private readonly RedisServer _redis = redis.Server;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+    private readonly string _service = "t" + Guid.NewGuid().ToString("N")[..10];
+    private readonly string _resources = Directory.CreateTempSubdirectory("llmkube-health-").FullName;
     private FakeUpstream _primary = null!;
     private FakeUpstream _secondary = null!;
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly string _service = "t" + Guid.NewGuid().ToString("N")[..10];
-    private string _resources = null!;
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _primary = await FakeUpstream.StartAsync();
-        _secondary = await FakeUpstream.StartAsync();
-        _resources = Directory.CreateTempSubdirectory("llmkube-health-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
-            RouterYaml.Local("primary", _primary.Port, "healthCheck: { intervalSeconds: 10, timeoutSeconds: 2 }") + RouterYaml.Local("secondary", _secondary.Port),
-            RouterYaml.Rule("all", "primary, secondary")));
+        (_primary, _secondary) = (await FakeUpstream.StartAsync(), await FakeUpstream.StartAsync());
+        await WriteRouterAsync("healthCheck: { intervalSeconds: 10, timeoutSeconds: 2 }");
     }
 
     public async Task DisposeAsync()
     {
         await _primary.DisposeAsync();
         await _secondary.DisposeAsync();
-        await _redis.DisposeAsync();
+        try { Directory.Delete(_resources, recursive: true); } catch (IOException) { }
     }
+
+    private Task WriteRouterAsync(string primaryExtra) => File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
+        RouterYaml.Local("primary", _primary.Port, primaryExtra) + RouterYaml.Local("secondary", _secondary.Port),
+        RouterYaml.Rule("all", "primary, secondary")));
 
     private Task<GatewayHost> JoinAsync()
         => GatewayHost.JoinAsync(_redis, _service, "default/test", _clock, settings: new Dictionary<string, string?>
@@ -122,9 +131,7 @@ public sealed class ClusterHealthCheckTests : IAsyncLifetime
     [Fact]
     public async Task FiveXxSeenByDifferentGateways_AddUpToOneThreshold()
     {
-        await File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
-            RouterYaml.Local("primary", _primary.Port) + RouterYaml.Local("secondary", _secondary.Port),
-            RouterYaml.Rule("all", "primary, secondary")));
+        await WriteRouterAsync("");
         await using var silo = await SiloHost.StartAsync(_redis, _service, _resources, clock: _clock);
         await using var a = await JoinAsync();
         await using var b = await JoinAsync();

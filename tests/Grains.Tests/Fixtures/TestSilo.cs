@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using LLMKube.Grains.Backends;
@@ -59,17 +60,17 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Polls <paramref name="condition"/> until it holds; throws after 10 s.</summary>
     public static async Task Eventually(Func<Task<bool>> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not reached within 10 s: {what}");
+            if (waited.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"not reached within 10 s: {what}");
             await Task.Delay(10);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10), TimeProvider.System);
         try { await _host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
         _host.Dispose();
     }
