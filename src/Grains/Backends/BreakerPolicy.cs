@@ -14,6 +14,7 @@ public sealed record BreakerPolicy(
     [property: Id(2)] int CheckFailureThreshold,
     [property: Id(3)] int CheckSuccessThreshold)
 {
+    /// <summary>The policy of a backend whose router sets nothing.</summary>
     public static BreakerPolicy Default { get; } = new(
         RouterTimers.DefaultQuarantineDuration,
         BreakerSettings.DefaultConsecutive5xxThreshold,

@@ -7,6 +7,7 @@ namespace LLMKube.Grains.Backends;
 /// </summary>
 public sealed record HealthCheckLease(string? Holder, DateTimeOffset Until)
 {
+    /// <summary>Nobody holds the lease.</summary>
     public static HealthCheckLease None { get; } = new(null, default);
 
     /// <summary>

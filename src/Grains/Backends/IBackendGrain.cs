@@ -34,6 +34,7 @@ public interface IBackendGrain : IGrainWithStringKey
     [OneWay]
     Task ReportHealthCheck(HealthCheckReport report);
 
+    /// <summary>The backend's current health (what the RoutingTable publishes).</summary>
     Task<BackendHealth> GetHealth();
 
     /// <summary>Builds the grain key.</summary>

@@ -24,6 +24,7 @@ public sealed partial class RouterGrain(
     /// <summary>The first publish retry waits this long; each further failure doubles it up to <see cref="MaxPublishRetryDelay"/>.</summary>
     public static readonly TimeSpan FirstPublishRetryDelay = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The longest wait between two publish retries.</summary>
     public static readonly TimeSpan MaxPublishRetryDelay = TimeSpan.FromSeconds(30);
 
     private bool _unsaved;

@@ -7,7 +7,12 @@ namespace LLMKube.Grains.Routing;
 [GenerateSerializer, Immutable]
 public sealed record BreakerSettings([property: Id(0)] int Consecutive5xxThreshold)
 {
+    /// <summary>
+    /// Three, not one: a single bad answer must not take a backend out for everyone, and an LLM
+    /// backend serves few, long requests, so a larger number would let many requests pay.
+    /// </summary>
     public const int DefaultConsecutive5xxThreshold = 3;
 
+    /// <summary>The settings of a router that sets none.</summary>
     public static BreakerSettings Default { get; } = new(DefaultConsecutive5xxThreshold);
 }

@@ -12,10 +12,19 @@ public sealed record HealthCheckConfig(
     [property: Id(3)] int FailureThreshold,
     [property: Id(4)] int SuccessThreshold)
 {
+    /// <summary>The path checked when <c>healthCheck.path</c> is unset.</summary>
     public const string DefaultPath = "/health";
+
+    /// <summary>Seconds between checks when <c>healthCheck.intervalSeconds</c> is unset.</summary>
     public const int DefaultIntervalSeconds = 10;
+
+    /// <summary>Seconds a check may take when <c>healthCheck.timeoutSeconds</c> is unset.</summary>
     public const int DefaultTimeoutSeconds = 2;
+
+    /// <summary>Failed checks in a row that open the circuit, when <c>healthCheck.failureThreshold</c> is unset.</summary>
     public const int DefaultFailureThreshold = 3;
+
+    /// <summary>Passed checks in a row that close the circuit, when <c>healthCheck.successThreshold</c> is unset.</summary>
     public const int DefaultSuccessThreshold = 1;
 
     /// <summary>

@@ -80,9 +80,11 @@ public sealed class HealthCheckTests
             stringData:
               OPENAI_API_KEY: sk-health
             ---
-            {{RouterYaml.Router(RouterYaml.Local("primary", upstream.Port).Replace("model: primary-model }",
-                "model: primary-model, credentialsSecretRef: { name: openai } }\n    healthCheck: { path: /v1/models, intervalSeconds: 30, timeoutSeconds: 5 }"),
-                RouterYaml.Rule("all", "primary"))}}
+            {{RouterYaml.Router($$$"""
+                  - name: primary
+                    external: { provider: openai, url: "{{{upstream.BaseAddress}}}", model: m, credentialsSecretRef: { name: openai } }
+                    healthCheck: { path: /v1/models, intervalSeconds: 30, timeoutSeconds: 5 }
+                """, RouterYaml.Rule("all", "primary"))}}
             """, fakeClock: true);
 
         await upstream.WaitForRequestAsync(1, TimeSpan.FromSeconds(10));
