@@ -55,7 +55,7 @@ internal static class AttemptClassifier
     public static AttemptResult Classify(in AttemptFacts facts) => facts.Decision switch
     {
         ResponseDecision.Relay => new(AttemptKind.Relayed, "ok", AttemptVerdict.Success, null),
-        ResponseDecision.ServerError => new(AttemptKind.ServerError, "upstream_error", AttemptVerdict.Failure, $"{facts.Backend} returned {facts.Status}"),
+        ResponseDecision.ServerError => new(AttemptKind.ServerError, "upstream_error", AttemptVerdict.ServerError, $"{facts.Backend} returned {facts.Status}"),
         ResponseDecision.RateLimited => new(AttemptKind.RateLimited, "rate_limited", AttemptVerdict.RateLimited, $"{facts.Backend} returned 429"),
         _ when facts.ClientAborted => new(AttemptKind.ClientCanceled, "client_canceled", AttemptVerdict.Inconclusive, null),
         _ when facts.Draining => new(AttemptKind.ShuttingDown, "gateway_shutting_down", AttemptVerdict.Inconclusive, null),

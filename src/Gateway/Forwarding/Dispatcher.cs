@@ -207,7 +207,7 @@ internal sealed class Dispatcher(
         var config = plan.Config;
         var name = backend.Config.Name;
         var budget = Budget(plan, backend, ruleTimeout);
-        var injectUsage = body.Stream && options.Value.RequestStreamUsage && SupportsStreamOptions(context.Request.Path);
+        var injectUsage = body.Stream && !body.StreamUsageRequested && options.Value.RequestStreamUsage && SupportsStreamOptions(context.Request.Path);
         var (stream, length) = body.OpenRead(backend.Config.UpstreamModel, injectUsage);
         context.Request.Body = stream;
         context.Request.ContentLength = length;
@@ -267,6 +267,7 @@ internal sealed class Dispatcher(
             TtftMs = relay.FirstTokenAt == 0 ? null : (long)time.GetElapsedTime(started, relay.FirstTokenAt).TotalMilliseconds,
             Usage = usage,
             UsageMissing = usage is null && transformer.Status is >= 200 and < 300,
+            CostUsd = usage is { } u && backend.Config.Prices is { } prices ? prices.Cost(u.Prompt, u.Completion) : null,
             Attempts = attempts,
         });
     }
@@ -298,16 +299,23 @@ internal sealed class Dispatcher(
         return false;
     }
 
-    /// <summary>The quarantined candidate that failed longest ago and has its credential; null when there is none.</summary>
+    /// <summary>
+    /// The quarantined candidate that failed longest ago and has its credential; null when there is none or
+    /// <c>spec.proxy.panicMode</c> is off. Only passive evidence (failed requests) is overridden this way.
+    /// </summary>
     private (BackendRuntime Backend, string? Credential)? PanicCandidate(RoutePlan plan, BackendRuntime[] candidates)
     {
+        if (!plan.Config.PanicMode) return null;
         (BackendRuntime Backend, string? Credential)? best = null;
         var bestFailure = DateTimeOffset.MaxValue;
         foreach (var candidate in candidates)
         {
             string? credential = null;
             if (candidate.Config.Credential is { } reference && (credential = credentials.Resolve(plan.Namespace, reference)) is null) continue;
-            var failed = candidate.Effective.OpenUntil;
+            var health = candidate.Effective;
+            // Health checks saw it down; a 429 with Retry-After asked to be left alone: neither is a guess to override.
+            if (health.Cause is OpenCause.RateLimited or OpenCause.HealthCheck) continue;
+            var failed = health.LastFailure;
             if (best is not null && failed >= bestFailure) continue;
             best = (candidate, credential);
             bestFailure = failed;

@@ -64,7 +64,7 @@ internal sealed partial class ShadowMirror(
             deadline.CancelAfter(total);
             var status = (int)response.StatusCode;
             await response.Content.CopyToAsync(Stream.Null, deadline.Token);
-            var verdict = status >= 500 ? AttemptVerdict.Failure : status == 429 ? AttemptVerdict.RateLimited : AttemptVerdict.Success;
+            var verdict = status >= 500 ? AttemptVerdict.ServerError : status == 429 ? AttemptVerdict.RateLimited : AttemptVerdict.Success;
             backend.OnOutcome(verdict, status >= 500 ? $"{backend.Config.Name} returned {status}" : null, response.Headers.RetryAfter?.Delta, wasProbe: false);
         }
         catch (OperationCanceledException)

@@ -10,38 +10,62 @@ internal enum Admission { Go, NeedProbe, Skip }
 /// <summary>
 /// One backend as this gateway sees it: the shared health pushed from its Backend grain, overlaid
 /// by what this gateway observed itself and has not yet seen come back in a push (the local
-/// breaker). Reports go to the grain only on a local transition, so steady traffic makes no grain call.
+/// breaker). Reports go to the grain only on a local transition, so steady traffic makes no grain call;
+/// every upstream 5xx is one (it moves the cluster-wide count), and so is the first success after one.
 /// </summary>
 internal sealed class BackendRuntime
 {
+    /// <summary>
+    /// How long a local observation outranks pushes. A push sent before the grain saw this gateway's report
+    /// can arrive after it (the report is one-way); without the grace it would undo the observation, e.g. put
+    /// back a 5xx count that a success had just reset. Pushes take milliseconds; past the grace the newest wins.
+    /// </summary>
+    internal static readonly TimeSpan OverlayGrace = TimeSpan.FromMilliseconds(250);
+
     private readonly object _gate = new();
     private readonly IBackendGrain _grain;
     private readonly string _reporter;
     private readonly RoutingClock _clock;
+    private readonly TimeProvider _time;
     private volatile BackendHealth _shared;
     private BackendHealth? _overlay;
     private long _overlayBase;
+    private long _overlayAt;
     private int _probing;
 
-    public BackendRuntime(BackendConfig config, BackendHealth shared, IBackendGrain grain, string reporter, RoutingClock clock)
+    /// <param name="time">Times the waits for grain answers (real time, unlike the breaker's <paramref name="clock"/>).</param>
+    public BackendRuntime(BackendConfig config, BackendHealth shared, IBackendGrain grain, string reporter, RoutingClock clock, TimeProvider? time = null)
     {
         Config = config;
+        Upstream = config.UpstreamIdentity;
         _shared = shared;
         _grain = grain;
         _reporter = reporter;
         _clock = clock;
+        _time = time ?? TimeProvider.System;
     }
 
     public BackendConfig Config { get; private set; }
 
-    public TimeSpan Quarantine { get; set; } = RouterTimers.DefaultQuarantineDuration;
+    /// <summary>The upstream this runtime sends to; every report carries it, so the grain can drop reports about a moved backend.</summary>
+    public string Upstream { get; }
 
-    /// <summary>The health routing uses: the local overlay when there is one, else the shared state.</summary>
+    /// <summary>The thresholds the local breaker decides with; the same the Backend grain uses.</summary>
+    public BreakerPolicy Policy { get; set; } = BreakerPolicy.Default;
+
+    /// <summary>
+    /// The health routing uses: the local overlay when there is one, else the shared state. Its
+    /// <see cref="BackendHealth.LastFailure"/> tells which backend failed least recently.
+    /// </summary>
     public BackendHealth Effective
     {
         get
         {
-            lock (_gate) return _overlay ?? _shared;
+            lock (_gate)
+            {
+                DropSettledOverlay();
+                return _overlay ?? _shared;
+            }
         }
     }
 
@@ -53,7 +77,8 @@ internal sealed class BackendRuntime
         {
             if (!reset && shared.Transitions < _shared.Transitions) return;
             _shared = shared;
-            if (_overlay is not null && shared.Transitions > _overlayBase) _overlay = null;
+            if (reset) _overlay = null;
+            DropSettledOverlay();
         }
     }
 
@@ -87,19 +112,14 @@ internal sealed class BackendRuntime
         ProbeDecision decision;
         try
         {
-            decision = await _grain.TryAcquireProbe(_reporter, lease).WaitAsync(wait);
+            decision = await _grain.TryAcquireProbe(_reporter, Upstream, lease).WaitAsync(wait, _time);
         }
         catch (Exception)
         {
             // The cluster cannot answer: probe on this gateway's own authority (degraded operation).
             return (true, default);
         }
-        lock (_gate)
-        {
-            // The grain's answer is the freshest shared state there is.
-            if (decision.Health.Transitions > _shared.Transitions) _shared = decision.Health;
-            if (_overlay is not null && _shared.Transitions > _overlayBase) _overlay = null;
-        }
+        TakeShared(decision.Health);
         if (!decision.Granted) Volatile.Write(ref _probing, 0);
         return (decision.Granted, decision.RetryAt);
     }
@@ -107,21 +127,10 @@ internal sealed class BackendRuntime
     /// <summary>Records the outcome of an attempt; reports it to the grain when it changes the backend's state.</summary>
     public void OnOutcome(AttemptVerdict verdict, string? error, TimeSpan? retryAfter, bool wasProbe)
     {
-        var report = new AttemptReport(verdict, error, retryAfter, _reporter);
-        bool send;
-        lock (_gate)
-        {
-            var current = _overlay ?? _shared;
-            var next = CircuitBreaker.Apply(current, report, _clock.Now, Quarantine);
-            send = wasProbe || !ReferenceEquals(next, current);
-            if (!ReferenceEquals(next, current))
-            {
-                _overlay = next;
-                _overlayBase = _shared.Transitions;
-            }
-        }
+        var report = new AttemptReport(verdict, error, retryAfter, _reporter, Upstream);
+        var changed = Overlay(report, static (health, report, now, policy) => CircuitBreaker.Apply(health, report, now, policy));
         if (wasProbe) Volatile.Write(ref _probing, 0);
-        if (!send) return;
+        if (!changed && !wasProbe) return;
         try
         {
             _grain.Report(report).Ignore();
@@ -130,5 +139,73 @@ internal sealed class BackendRuntime
         {
             // The cluster is unreachable: the local overlay keeps protecting this gateway meanwhile.
         }
+    }
+
+    /// <summary>
+    /// Asks the Backend grain whether this gateway runs the next health check. The holder renews its
+    /// lease with each ask; when the cluster cannot answer, every gateway checks for itself.
+    /// </summary>
+    public async Task<HealthCheckRole> TryAcquireHealthCheckAsync(TimeSpan lease, TimeSpan wait)
+    {
+        try
+        {
+            return await _grain.TryAcquireHealthCheck(_reporter, Upstream, lease).WaitAsync(wait, _time)
+                ? HealthCheckRole.Prober
+                : HealthCheckRole.Standby;
+        }
+        catch (Exception)
+        {
+            return HealthCheckRole.Degraded;
+        }
+    }
+
+    /// <summary>
+    /// Records a health-check result in the local overlay, and sends it to the grain when this gateway
+    /// checked as the lease holder (a degraded gateway's results stay local).
+    /// </summary>
+    public void OnHealthCheck(bool passed, string? error, HealthCheckRole role)
+    {
+        Overlay((passed, error), static (health, result, now, policy) => CircuitBreaker.ApplyHealthCheck(health, result.passed, result.error, now, policy));
+        if (role != HealthCheckRole.Prober) return;
+        try
+        {
+            _grain.ReportHealthCheck(new HealthCheckReport(passed, error, _reporter, Upstream)).Ignore();
+        }
+        catch (Exception)
+        {
+            // Lost with the cluster; the next check reports again.
+        }
+    }
+
+    // Applies a local observation on top of what this gateway knows; true when it changed the state.
+    // Static delegates with explicit state: this runs once per request, so it must not allocate a closure.
+    private bool Overlay<T>(T observation, Func<BackendHealth, T, DateTimeOffset, BreakerPolicy, BackendHealth> apply)
+    {
+        lock (_gate)
+        {
+            var current = _overlay ?? _shared;
+            var next = apply(current, observation, _clock.Now, Policy);
+            if (ReferenceEquals(next, current)) return false;
+            _overlay = next;
+            _overlayBase = _shared.Transitions;
+            _overlayAt = _time.GetTimestamp();
+            return true;
+        }
+    }
+
+    // The grain's answer is the freshest shared state there is.
+    private void TakeShared(BackendHealth health)
+    {
+        lock (_gate)
+        {
+            if (health.Transitions > _shared.Transitions) _shared = health;
+            DropSettledOverlay();
+        }
+    }
+
+    // The overlay gives way to a newer shared state once the grace for pushes in flight has passed.
+    private void DropSettledOverlay()
+    {
+        if (_overlay is not null && _shared.Transitions > _overlayBase && _time.GetElapsedTime(_overlayAt) >= OverlayGrace) _overlay = null;
     }
 }

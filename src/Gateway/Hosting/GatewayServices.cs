@@ -1,6 +1,7 @@
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Forwarding;
+using LLMKube.Gateway.Health;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Cluster;
@@ -41,6 +42,7 @@ internal static class GatewayServices
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<RoutingTableSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingTableSubscriber>());
+        services.AddHostedService<HealthCheckMonitor>();
         services.AddSingleton<IReadinessCheck, GatewayReadiness>();
         return builder;
     }

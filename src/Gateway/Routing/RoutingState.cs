@@ -11,7 +11,8 @@ namespace LLMKube.Gateway.Routing;
 /// request. Backend runtimes (and their local breakers) survive snapshot swaps; a backend whose
 /// upstream changed gets a fresh one.
 /// </summary>
-internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, GatewayIdentity identity)
+/// <param name="time">Real time, for the waits on grain answers; breaker decisions run on <paramref name="clock"/>.</param>
+internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, GatewayIdentity identity, TimeProvider time)
 {
     private readonly object _gate = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,7 +33,7 @@ internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, Gat
     /// <summary>Completes when the first snapshot has been applied.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Raised after a new plan is in force (tests and the subscriber's version tracking).</summary>
+    /// <summary>Raised after a new plan is in force: the health-check monitor follows it, tests wait on it.</summary>
     public event Action<RoutePlan>? Applied;
 
     /// <summary>Applies a snapshot if it is newer than the current one (or from a new epoch).</summary>
@@ -50,16 +51,16 @@ internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, Gat
             foreach (var backend in snapshot.Config.Backends)
             {
                 var health = snapshot.Backends.GetValueOrDefault(backend.Name) ?? BackendHealth.Healthy;
-                if (_runtimes.TryGetValue(backend.Name, out var runtime) && SameUpstream(runtime.Config, backend))
+                if (_runtimes.TryGetValue(backend.Name, out var runtime) && runtime.Upstream == backend.UpstreamIdentity)
                 {
                     runtime.Update(backend, health, reset: newEpoch);
                 }
                 else
                 {
                     var grain = grains.GetGrain<IBackendGrain>(IBackendGrain.Key(snapshot.Config.Router, backend.Name));
-                    runtime = new BackendRuntime(backend, health, grain, identity.Id, clock);
+                    runtime = new BackendRuntime(backend, health, grain, identity.Id, clock, time);
                 }
-                runtime.Quarantine = snapshot.Config.Timers.QuarantineDuration;
+                runtime.Policy = BreakerPolicy.For(snapshot.Config, backend);
                 runtimes[backend.Name] = runtime;
             }
             _runtimes = runtimes;
@@ -70,13 +71,4 @@ internal sealed class RoutingState(IGrainFactory grains, RoutingClock clock, Gat
         Applied?.Invoke(plan);
         return true;
     }
-
-    private static bool SameUpstream(BackendConfig a, BackendConfig b)
-        => a.Address == b.Address && a.Provider == b.Provider && a.InferenceService == b.InferenceService;
-}
-
-/// <summary>This gateway's identity as a reporter and probe-lease holder.</summary>
-public sealed class GatewayIdentity
-{
-    public string Id { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 }

@@ -23,6 +23,7 @@ internal sealed partial class RoutingTableSubscriber(
     private readonly CancellationTokenSource _stopping = new();
     private IRoutingTableObserver? _reference;
     private Task _loop = Task.CompletedTask;
+    private volatile bool _reachable;
 
     public Task OnSnapshot(RoutingSnapshot snapshot)
     {
@@ -63,6 +64,7 @@ internal sealed partial class RoutingTableSubscriber(
                     if (await table.GetSnapshot() is { } snapshot && state.Apply(snapshot) && current is not null)
                         LogRepaired(router, snapshot.Version);
                 }
+                _reachable = true;
                 if (unreachableSince is { } since)
                 {
                     LogReachable(router, (long)(time.GetUtcNow() - since).TotalSeconds);
@@ -72,6 +74,7 @@ internal sealed partial class RoutingTableSubscriber(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 failed = true;
+                _reachable = false;
                 // Once per outage, not once per poll: the gateway keeps serving from its snapshot meanwhile.
                 if (unreachableSince is null) LogPollFailed(router, ex);
                 unreachableSince ??= time.GetUtcNow();
@@ -92,21 +95,27 @@ internal sealed partial class RoutingTableSubscriber(
     // (standalone) or the cluster connection stops, whichever order the services were registered in.
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        try { await shutdown.ServingEnded.WaitAsync(cancellationToken); }
-        catch (OperationCanceledException) { /* the host's stop budget ran out: stop now */ }
-        await _stopping.CancelAsync();
-        await _loop;
-        if (_reference is null) return;
         try
         {
-            await grains.GetGrain<IRoutingTableGrain>(mode.Router.ToString()).Unsubscribe(_reference)
-                .WaitAsync(TimeSpan.FromSeconds(2), time, cancellationToken);
+            await shutdown.WhenServingEnded().WaitAsync(cancellationToken);
+            await _stopping.CancelAsync();
+            // A poll in flight to an unreachable cluster may take its full response timeout: do not wait for it.
+            await _loop.WaitAsync(TimeSpan.FromSeconds(1), time, cancellationToken);
+            if (_reference is not null && _reachable)
+            {
+                await grains.GetGrain<IRoutingTableGrain>(mode.Router.ToString()).Unsubscribe(_reference)
+                    .WaitAsync(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
         }
-        catch (Exception)
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or OrleansException)
         {
-            // The subscription expires on its own.
+            // The stop budget ran out or the cluster is gone: the subscription expires on its own.
         }
-        grains.DeleteObjectReference<IRoutingTableObserver>(_reference);
+        finally
+        {
+            if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync();
+            if (_reference is not null) grains.DeleteObjectReference<IRoutingTableObserver>(_reference);
+        }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -66,4 +66,11 @@ public sealed class RouterProxySpec
     [Id(8)] public string? ConnectTimeout { get; set; }
     [Id(9)] public string? StreamIdleTimeout { get; set; }
     [Id(10)] public string? MaxStreamDuration { get; set; }
+    /// <summary>Upstream 5xx answers in a row that open a backend's circuit; 3 when unset. An LLMKube.Orleans addition.</summary>
+    [Id(11)] public int? Consecutive5xxThreshold { get; set; }
+    /// <summary>
+    /// When every candidate of a rule that is not fail-closed is quarantined, try the one that failed longest
+    /// ago instead of refusing the request; true when unset. An LLMKube.Orleans addition.
+    /// </summary>
+    [Id(12)] public bool? PanicMode { get; set; }
 }

@@ -1,8 +1,6 @@
-using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routers;
-using Orleans.Storage;
-using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace LLMKube.Grains.Backends;
 
@@ -20,6 +18,16 @@ public sealed partial class BackendGrain(
     RoutingClock clock,
     ILogger<BackendGrain> logger) : Grain, IBackendGrain
 {
+    // A gateway still routing to an old upstream asks again soon: by then its plan has caught up.
+    private static readonly TimeSpan StaleRetry = TimeSpan.FromSeconds(1);
+
+    // Memory only: losing it on re-activation just lets the first gateway to ask run the next check.
+    private HealthCheckLease _checkLease = HealthCheckLease.None;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    private BreakerPolicy Policy => state.State.Settings?.Policy ?? BreakerPolicy.Default;
+
     public async Task<BackendHealth> Configure(BackendSettings settings)
     {
         var previous = state.State.Settings;
@@ -29,6 +37,7 @@ public sealed partial class BackendGrain(
         {
             // A different upstream behind the same name: what we knew about the old one no longer applies.
             state.State.Health = BackendHealth.Healthy with { Transitions = state.State.Health.Transitions + 1 };
+            Log.UpstreamChanged(logger, Key, settings.Identity);
             Publish();
         }
         await Persist();
@@ -37,31 +46,57 @@ public sealed partial class BackendGrain(
 
     public async Task Report(AttemptReport report)
     {
-        var quarantine = state.State.Settings?.QuarantineDuration ?? RouterTimers.DefaultQuarantineDuration;
-        var next = CircuitBreaker.Apply(state.State.Health, report, clock.Now, quarantine);
-        await Transition(next);
+        if (!IsCurrent(report.Upstream))
+        {
+            Log.StaleReportIgnored(logger, Key, report.Verdict.ToString(), report.Upstream);
+            return;
+        }
+        var trigger = report.Verdict == AttemptVerdict.Success ? "a request succeeded" : "";
+        await Transition(CircuitBreaker.Apply(state.State.Health, report, clock.Now, Policy), trigger);
     }
 
-    public async Task<ProbeDecision> TryAcquireProbe(string holder, TimeSpan lease)
+    public async Task<ProbeDecision> TryAcquireProbe(string holder, string upstream, TimeSpan lease)
     {
-        var decision = CircuitBreaker.TryAcquireProbe(state.State.Health, holder, clock.Now, lease);
-        if (decision.Granted && !ReferenceEquals(decision.Health, state.State.Health))
-        {
-            LogProbeGranted(this.GetPrimaryKeyString(), holder);
-            await Transition(decision.Health);
-        }
+        var now = clock.Now;
+        if (!IsCurrent(upstream)) return new ProbeDecision(false, now + StaleRetry, state.State.Health);
+        var decision = CircuitBreaker.TryAcquireProbe(state.State.Health, holder, now, lease);
+        if (decision.Granted) await Transition(decision.Health, "");
         return decision;
+    }
+
+    public Task<bool> TryAcquireHealthCheck(string holder, string upstream, TimeSpan lease)
+    {
+        if (state.State.Settings?.HealthCheck is null || !IsCurrent(upstream)) return Task.FromResult(false);
+        var (granted, next) = HealthCheckLease.TryAcquire(_checkLease, holder, clock.Now, lease);
+        if (granted && next.Holder != _checkLease.Holder) Log.HealthCheckAssigned(logger, Key, holder);
+        _checkLease = next;
+        return Task.FromResult(granted);
+    }
+
+    public async Task ReportHealthCheck(HealthCheckReport report)
+    {
+        // Only the lease holder's results count: one prober, so thresholds count checks, not gateways.
+        if (state.State.Settings?.HealthCheck is null || !IsCurrent(report.Upstream) || report.Reporter != _checkLease.Holder)
+        {
+            Log.HealthCheckIgnored(logger, Key, report.Reporter);
+            return;
+        }
+        var trigger = Policy.CheckSuccessThreshold > 1 ? $"{Policy.CheckSuccessThreshold} health checks passed in a row" : "a health check passed";
+        await Transition(CircuitBreaker.ApplyHealthCheck(state.State.Health, report.Passed, report.Error, clock.Now, Policy), trigger);
     }
 
     public Task<BackendHealth> GetHealth() => Task.FromResult(state.State.Health);
 
-    private async Task Transition(BackendHealth next)
+    // A report without an upstream (an operator's) applies to whatever the backend is now.
+    private bool IsCurrent(string? upstream) => upstream is null || state.State.Settings is not { } settings || settings.Identity == upstream;
+
+    /// <param name="closedBy">What closed the circuit, should this transition close it.</param>
+    private async Task Transition(BackendHealth next, string closedBy)
     {
         var current = state.State.Health;
         if (ReferenceEquals(next, current)) return;
         state.State.Health = next;
-        if (current.State != next.State)
-            LogTransition(this.GetPrimaryKeyString(), current.State, next.State, next.OpenUntil, next.LastError ?? "");
+        LogChange(current, next, closedBy);
         Publish();
         await Persist();
     }
@@ -83,14 +118,14 @@ public sealed partial class BackendGrain(
         }
         catch (Exception ex)
         {
-            LogPersistFailed(this.GetPrimaryKeyString(), ex.Message);
+            Log.PersistFailed(logger, Key, ex);
         }
     }
 
     private async Task TryWrite()
     {
         try { await state.WriteStateAsync(); }
-        catch (Exception ex) { LogPersistFailed(this.GetPrimaryKeyString(), ex.Message); }
+        catch (Exception ex) { Log.PersistFailed(logger, Key, ex); }
     }
 
     private void Publish()
@@ -99,13 +134,4 @@ public sealed partial class BackendGrain(
         // One-way: the routing table never calls back into this grain, and ordering is by Transitions.
         GrainFactory.GetGrain<IRoutingTableGrain>(settings.Router.ToString()).BackendChanged(settings.Name, state.State.Health).Ignore();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "backend {Backend}: circuit {From} -> {To} (open until {OpenUntil:O}) {Error}")]
-    private partial void LogTransition(string backend, CircuitState from, CircuitState to, DateTimeOffset openUntil, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "backend {Backend}: state not persisted, kept in memory: {Error}")]
-    private partial void LogPersistFailed(string backend, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "backend {Backend}: half-open probe lease granted to {Holder}")]
-    private partial void LogProbeGranted(string backend, string holder);
 }

@@ -8,6 +8,11 @@ public enum CircuitState { Closed, Open }
 /// routing snapshot. Immutable; <see cref="Transitions"/> increases on every change so that a
 /// reader can tell a newer state from an older one.
 /// </summary>
+/// <param name="Consecutive5xx">Upstream 5xx answers in a row while closed, counted across every gateway.</param>
+/// <param name="LastFailure">When the backend last failed (an attempt or a health check); kept after it recovers.</param>
+/// <param name="CheckFailures">Failed health checks in a row while closed.</param>
+/// <param name="CheckPasses">Passed health checks in a row while open.</param>
+/// <param name="Cause">Why the circuit is open; <see cref="OpenCause.None"/> while closed.</param>
 [GenerateSerializer, Immutable]
 public sealed record BackendHealth(
     [property: Id(0)] CircuitState State,
@@ -16,7 +21,12 @@ public sealed record BackendHealth(
     [property: Id(3)] long Transitions,
     [property: Id(4)] string? LastError,
     [property: Id(5)] DateTimeOffset ProbeLeaseUntil,
-    [property: Id(6)] string? ProbeHolder)
+    [property: Id(6)] string? ProbeHolder,
+    [property: Id(7)] int Consecutive5xx = 0,
+    [property: Id(8)] DateTimeOffset LastFailure = default,
+    [property: Id(9)] int CheckFailures = 0,
+    [property: Id(10)] int CheckPasses = 0,
+    [property: Id(11)] OpenCause Cause = OpenCause.None)
 {
     /// <summary>A backend nobody has seen fail. A new instance each time: grain storage serializers may
     /// populate an existing default object in place, so a shared one could be corrupted.</summary>

@@ -6,10 +6,10 @@ namespace LLMKube.Grains.Hosting;
 
 /// <summary>
 /// The first thing to react to SIGTERM: flips readiness to not-ready, keeps the host serving for the
-/// configured delay (<see cref="ServingEnded"/>), then arms <see cref="DrainDeadline"/>. Kestrel's own
+/// configured delay (<see cref="WhenServingEnded"/>), then arms <see cref="DrainDeadline"/>. Kestrel's own
 /// graceful stop drains the requests in flight meanwhile; whatever watches <see cref="DrainDeadline"/> ends
-/// what is left. Starts on <see cref="IHostApplicationLifetime.ApplicationStopping"/>, which fires before any
-/// hosted service is told to stop, so other services can await <see cref="ServingEnded"/> in any order.
+/// what is left. Starts on <see cref="IHostApplicationLifetime.ApplicationStopping"/> (SIGTERM, Ctrl+C) or the
+/// first <see cref="WhenServingEnded"/>, so other services can await it in any order.
 /// </summary>
 public sealed partial class GracefulShutdown : IHostedLifecycleService, IDisposable
 {
@@ -33,8 +33,16 @@ public sealed partial class GracefulShutdown : IHostedLifecycleService, IDisposa
     /// <summary>True from the moment the process was asked to stop.</summary>
     public bool IsStopping => _stopping;
 
-    /// <summary>Completes when the not-ready-but-serving delay is over and the listener is about to close.</summary>
-    public Task ServingEnded => _servingEnded.Task;
+    /// <summary>
+    /// Completes when the not-ready-but-serving delay is over and the listener is about to close. Asking
+    /// starts the stop if nothing has yet: a host stopped directly calls the services' StoppingAsync before it
+    /// raises <see cref="IHostApplicationLifetime.ApplicationStopping"/>, so the services must not wait for each other.
+    /// </summary>
+    public Task WhenServingEnded()
+    {
+        Begin();
+        return _servingEnded.Task;
+    }
 
     /// <summary>Cancelled once the drain timeout has passed: in-flight work still running must end now.</summary>
     public CancellationToken DrainDeadline => _drain.Token;
@@ -60,7 +68,7 @@ public sealed partial class GracefulShutdown : IHostedLifecycleService, IDisposa
         Begin();
         try
         {
-            await ServingEnded.WaitAsync(cancellationToken);
+            await WhenServingEnded().WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {

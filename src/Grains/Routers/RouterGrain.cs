@@ -1,4 +1,3 @@
-using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -14,17 +13,30 @@ public sealed class RouterGrainState
 }
 
 /// <inheritdoc cref="IRouterGrain"/>
+/// <remarks>
+/// A config is accepted once it is in memory: a failed write to storage is retried with the next apply,
+/// and a failed publish to the RoutingTable is retried on a grain timer, with backoff, until it lands.
+/// </remarks>
 public sealed partial class RouterGrain(
     [PersistentState("router", StorageNames.Default)] IPersistentState<RouterGrainState> state,
     ILogger<RouterGrain> logger) : Grain, IRouterGrain
 {
+    /// <summary>The first publish retry waits this long; each further failure doubles it up to <see cref="MaxPublishRetryDelay"/>.</summary>
+    public static readonly TimeSpan FirstPublishRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two publish retries.</summary>
+    public static readonly TimeSpan MaxPublishRetryDelay = TimeSpan.FromSeconds(30);
+
     private bool _unsaved;
+    private int _publishFailures;
+    private IGrainTimer? _publishRetry;
 
     public async Task<long> Apply(RouterConfig config)
     {
         if (state.State.Config?.SpecHash == config.SpecHash)
         {
             if (_unsaved) await Persist(); // the same config applied again once storage is back
+            if (_publishRetry is not null) await TryPublish(null);
             return state.State.Version;
         }
 
@@ -33,10 +45,48 @@ public sealed partial class RouterGrain(
         state.State.Version++;
         // Routing must not wait for Redis: the config is served from memory and saved when storage allows.
         await Persist();
-        await GrainFactory.GetGrain<IRoutingTableGrain>(config.Router.ToString()).Publish(config, health);
-        LogApplied(config.Router, state.State.Version, config.Backends.Length, config.Rules.Length);
+        await TryPublish(health);
+        Log.Applied(logger, config.Router.ToString(), state.State.Version, config.Backends.Length, config.Rules.Length);
         return state.State.Version;
     }
+
+    public Task<RouterConfig?> GetConfig() => Task.FromResult(state.State.Config);
+
+    /// <summary>The wait before publish retry number <paramref name="failures"/> (1 for the first).</summary>
+    internal static TimeSpan PublishRetryDelay(int failures)
+    {
+        var delay = FirstPublishRetryDelay;
+        for (var i = 1; i < failures && delay < MaxPublishRetryDelay; i++) delay *= 2;
+        return delay < MaxPublishRetryDelay ? delay : MaxPublishRetryDelay;
+    }
+
+    // Gateways learn a config only from the RoutingTable: until a publish lands, keep trying.
+    // A retry configures the Backend grains again (a no-op when unchanged) to publish their current health.
+    private async Task TryPublish(IReadOnlyDictionary<string, BackendHealth>? health)
+    {
+        var config = state.State.Config!;
+        try
+        {
+            health ??= await ConfigureBackends(config);
+            await GrainFactory.GetGrain<IRoutingTableGrain>(config.Router.ToString()).Publish(config, health);
+            if (_publishFailures > 0) Log.Published(logger, config.Router.ToString(), state.State.Version, _publishFailures);
+            _publishFailures = 0;
+            _publishRetry?.Dispose();
+            _publishRetry = null;
+        }
+        catch (Exception ex)
+        {
+            _publishFailures++;
+            var delay = PublishRetryDelay(_publishFailures);
+            Log.PublishFailed(logger, config.Router.ToString(), state.State.Version, delay, ex);
+            // KeepAlive: the activation must not be collected while gateways still wait for this config.
+            _publishRetry ??= this.RegisterGrainTimer(static (self, _) => self.RetryPublish(), this,
+                new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            _publishRetry.Change(delay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Task RetryPublish() => _publishRetry is null ? Task.CompletedTask : TryPublish(null);
 
     private async Task Persist()
     {
@@ -48,29 +98,18 @@ public sealed partial class RouterGrain(
         catch (Exception ex)
         {
             _unsaved = true;
-            LogNotPersisted(this.GetPrimaryKeyString(), ex.Message);
+            Log.NotPersisted(logger, this.GetPrimaryKeyString(), ex);
         }
     }
-
-    public Task<RouterConfig?> GetConfig() => Task.FromResult(state.State.Config);
 
     private async Task<Dictionary<string, BackendHealth>> ConfigureBackends(RouterConfig config)
     {
         var tasks = config.Backends.Select(b => GrainFactory
             .GetGrain<IBackendGrain>(IBackendGrain.Key(config.Router, b.Name))
-            .Configure(new BackendSettings(config.Router, b.Name, Identity(b), config.Timers.QuarantineDuration)));
+            .Configure(new BackendSettings(config.Router, b.Name, b.UpstreamIdentity, BreakerPolicy.For(config, b), b.HealthCheck)));
         var results = await Task.WhenAll(tasks);
         var health = new Dictionary<string, BackendHealth>(StringComparer.Ordinal);
         for (var i = 0; i < results.Length; i++) health[config.Backends[i].Name] = results[i];
         return health;
     }
-
-    // What makes a backend "the same upstream": a change here resets its circuit, anything else keeps it.
-    private static string Identity(BackendConfig backend) => $"{backend.Address}|{backend.Provider}|{backend.InferenceService}";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "router {Router}: config not persisted, served from memory until storage returns: {Error}")]
-    private partial void LogNotPersisted(string router, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "router {Router}: config version {Version} applied ({Backends} backends, {Rules} rules)")]
-    private partial void LogApplied(ObjectKey router, long version, int backends, int rules);
 }

@@ -97,6 +97,6 @@ public sealed partial class RoutingTableGrain : Grain, IRoutingTableGrain
         LogPushed(this.GetPrimaryKeyString(), _version, _observers.Count);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "routing table {Router}: version {Version} pushed to {Observers} observers")]
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "routing table {Router}: version {Version} pushed to {Observers} observers")]
     private partial void LogPushed(string router, long version, int observers);
 }

@@ -63,7 +63,11 @@ public static class RouterCompiler
             BackendNameMatch: spec.DefaultRouteStrategy == "BackendNameMatch",
             ClassificationHeader: RouterSpecDefaults.ClassificationHeader(spec),
             SensitiveClassifications: [.. RouterSpecDefaults.SensitiveClassifications(spec)],
-            Timers: CompileTimers(spec.Proxy));
+            Timers: CompileTimers(spec.Proxy))
+        {
+            Breaker = new BreakerSettings(spec.Proxy?.Consecutive5xxThreshold ?? BreakerSettings.DefaultConsecutive5xxThreshold),
+            PanicMode = spec.Proxy?.PanicMode ?? true,
+        };
         return new(config, []);
     }
 
@@ -115,8 +119,19 @@ public static class RouterCompiler
             Credential: credential,
             Timeout: ParseOptional(backend.Timeout),
             InferenceService: serviceKey,
-            DisplayName: displayName);
+            DisplayName: displayName)
+        {
+            HealthCheck = CompileHealthCheck(backend.HealthCheck),
+            Prices = TokenPrices.From(backend.CostPerMillionTokens?.PromptUSD, backend.CostPerMillionTokens?.CompletionUSD),
+        };
     }
+
+    private static HealthCheckConfig? CompileHealthCheck(HealthCheckSpec? spec) => spec is null ? null : new(
+        Path: string.IsNullOrEmpty(spec.Path) ? HealthCheckConfig.DefaultPath : spec.Path,
+        Interval: TimeSpan.FromSeconds(spec.IntervalSeconds ?? HealthCheckConfig.DefaultIntervalSeconds),
+        Timeout: TimeSpan.FromSeconds(spec.TimeoutSeconds ?? HealthCheckConfig.DefaultTimeoutSeconds),
+        FailureThreshold: spec.FailureThreshold ?? HealthCheckConfig.DefaultFailureThreshold,
+        SuccessThreshold: spec.SuccessThreshold ?? HealthCheckConfig.DefaultSuccessThreshold);
 
     // status.endpoint without its path when the service reports one; otherwise the runtime is on
     // this machine, which is how standalone mode runs it.

@@ -21,6 +21,12 @@ public sealed record RouterConfig(
 {
     /// <summary>The header carrying the task complexity; fixed by the LLMKube API.</summary>
     public const string TaskComplexityHeader = "x-llmkube-task-complexity";
+
+    /// <summary>The router-wide breaker settings (<c>spec.proxy.consecutive5xxThreshold</c>).</summary>
+    [Id(9)] public BreakerSettings Breaker { get; init; } = BreakerSettings.Default;
+
+    /// <summary><c>spec.proxy.panicMode</c>: with nothing eligible, try the candidate that failed longest ago.</summary>
+    [Id(10)] public bool PanicMode { get; init; } = true;
 }
 
 /// <summary>The data-plane timers of one router (<c>spec.proxy</c>), with defaults applied.</summary>
@@ -70,6 +76,18 @@ public sealed record BackendConfig(
 {
     /// <summary>The <c>/v1/models</c> id: display name, else upstream model, else name.</summary>
     public string ModelsId => DisplayName ?? UpstreamModel ?? Name;
+
+    /// <summary>Active health checks, or null when the backend has no <c>healthCheck</c>.</summary>
+    [Id(12)] public HealthCheckConfig? HealthCheck { get; init; }
+
+    /// <summary>Declared prices (<c>costPerMillionTokens</c>), or null when the backend declares none.</summary>
+    [Id(13)] public TokenPrices? Prices { get; init; }
+
+    /// <summary>
+    /// What makes a backend "the same upstream": when it changes, what was learnt about the old one
+    /// (its circuit, a gateway's local breaker) no longer applies. Everything else keeps them.
+    /// </summary>
+    public string UpstreamIdentity => $"{Address}|{Provider}|{InferenceService}";
 }
 
 /// <summary>One compiled rule.</summary>

@@ -152,6 +152,7 @@ public static partial class ModelRouterValidator
         CheckDuration(errors, "spec.proxy.connectTimeout", proxy.ConnectTimeout, MaxConnectTimeout);
         CheckDuration(errors, "spec.proxy.streamIdleTimeout", proxy.StreamIdleTimeout, MaxStreamIdleTimeout);
         CheckDuration(errors, "spec.proxy.maxStreamDuration", proxy.MaxStreamDuration, MaxMaxStreamDuration);
+        CheckRange(errors, "spec.proxy.consecutive5xxThreshold", proxy.Consecutive5xxThreshold, 1, MaxThreshold);
     }
 
     // What the Envoy AI Gateway data plane cannot express; kept for when that data plane is supported.

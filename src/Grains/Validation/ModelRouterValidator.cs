@@ -164,8 +164,7 @@ public static partial class ModelRouterValidator
 
             if (backend.HealthCheck is { } healthCheck)
             {
-                CheckMinimum(errors, $"{path}.healthCheck.intervalSeconds", healthCheck.IntervalSeconds, 1);
-                CheckMinimum(errors, $"{path}.healthCheck.timeoutSeconds", healthCheck.TimeoutSeconds, 1);
+                ValidateHealthCheck(healthCheck, $"{path}.healthCheck", errors);
             }
 
             CheckTimeout(errors, $"{path}.timeout", backend.Timeout);

@@ -27,7 +27,7 @@ public sealed class FailureDrillTests : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
             RouterYaml.Local("flaky", _flaky.Port) + RouterYaml.Local("primary", _primary.Port),
             RouterYaml.Rule("all", "flaky, primary"),
-            "proxy: { quarantineDuration: 10m }"));
+            "proxy: { quarantineDuration: 10m, consecutive5xxThreshold: 1 }"));
     }
 
     public async Task DisposeAsync()

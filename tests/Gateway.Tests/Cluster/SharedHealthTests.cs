@@ -28,7 +28,7 @@ public sealed class SharedHealthTests : IAsyncLifetime
         _resources = Directory.CreateTempSubdirectory("llmkube-cluster-").FullName;
         await File.WriteAllTextAsync(Path.Combine(_resources, "router.yaml"), RouterYaml.Router(
             RouterYaml.Local("primary", _primary.Port) + RouterYaml.Local("secondary", _secondary.Port),
-            RouterYaml.Rule("all", "primary, secondary")));
+            RouterYaml.Rule("all", "primary, secondary"), "proxy: { consecutive5xxThreshold: 1 }"));
     }
 
     public async Task DisposeAsync()

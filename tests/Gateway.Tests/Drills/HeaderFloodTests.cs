@@ -1,3 +1,4 @@
+using LLMKube.Gateway.Hosting;
 using System.Net;
 using System.Text;
 using LLMKube.Gateway.Tests.Fixtures;

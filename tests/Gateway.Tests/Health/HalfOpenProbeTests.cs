@@ -19,11 +19,15 @@ public sealed class HalfOpenProbeTests
         return (primary, secondary, host);
     }
 
+    // Three 500s in a row (the default consecutive5xxThreshold), each fallen back from.
     private static async Task QuarantinePrimaryAsync(FakeUpstream primary, GatewayHost host)
     {
         primary.Behavior = Behavior.Status(500);
-        using var response = await host.SendAsync();
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await host.SendAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
         // The shared state (pushed by the Backend grain) shows the quarantine.
         await host.WaitForPlanAsync(p => !p.ByName["primary"].Effective.IsClosed && p.Snapshot.Backends["primary"].State == Grains.Backends.CircuitState.Open);
     }
@@ -92,10 +96,13 @@ public sealed class HalfOpenProbeTests
     {
         await using var primary = await FakeUpstream.StartAsync();
         await using var host = await GatewayHost.StartAsync(RouterYaml.Router(
-            RouterYaml.Local("primary", primary.Port), RouterYaml.Rule("all", "primary")), fakeClock: true);
+            RouterYaml.Local("primary", primary.Port), RouterYaml.Rule("all", "primary"), "proxy: { panicMode: false }"), fakeClock: true);
         primary.Behavior = Behavior.Status(502);
-        using (var failed = await host.SendAsync())
+        for (var i = 0; i < 3; i++)
+        {
+            using var failed = await host.SendAsync();
             Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        }
 
         host.Clock!.Advance(TimeSpan.FromSeconds(5));
         using var response = await host.SendAsync();

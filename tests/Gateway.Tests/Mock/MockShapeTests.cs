@@ -51,7 +51,10 @@ public sealed class MockShapeTests(MockGateway gateway) : IClassFixture<MockGate
         Assert.Equal("[DONE]", events[^1].Data);
         var chunks = MockHttp.Json(events);
         Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
-        Assert.All(chunks, c => Assert.False(c.TryGetProperty("usage", out _)));
+        // The gateway asks for the usage on the client's behalf (so chunks carry "usage": null, as OpenAI's do)
+        // and removes the usage-only chunk the client did not ask for.
+        Assert.All(chunks, c => Assert.True(!c.TryGetProperty("usage", out var u) || u.ValueKind == JsonValueKind.Null));
+        Assert.All(chunks, c => Assert.NotEqual(0, c.GetProperty("choices").GetArrayLength()));
         Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
         Assert.Equal("stop", chunks[^1].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         var text = string.Concat(chunks.Select(c => c.GetProperty("choices")[0].GetProperty("delta") is var d && d.TryGetProperty("content", out var t) ? t.GetString() : ""));
