@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Text;
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Routing;
 
@@ -20,13 +19,8 @@ public sealed class CredentialStore
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var secret in secrets)
         {
-            var prefix = $"{secret.Metadata.NamespaceOrDefault}/{secret.Metadata.Name}/";
-            foreach (var (key, encoded) in secret.Data ?? [])
-            {
-                try { values[prefix + key] = Encoding.UTF8.GetString(Convert.FromBase64String(encoded)).Trim(); }
-                catch (FormatException) { /* an undecodable value counts as missing */ }
-            }
-            foreach (var (key, value) in secret.StringData ?? []) values[prefix + key] = value.Trim();
+            var prefix = $"{secret.Key}/";
+            foreach (var (key, value) in secret.Values()) values[prefix + key] = value;
         }
         _secretValues = values.ToFrozenDictionary(StringComparer.Ordinal);
     }

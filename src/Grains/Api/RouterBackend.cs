@@ -17,39 +17,3 @@ public sealed class RouterBackend
     [Id(8)] public HealthCheckSpec? HealthCheck { get; set; }
     [Id(9)] public string? Timeout { get; set; }
 }
-
-/// <summary><c>spec.backends[].external</c>: an out-of-cluster provider.</summary>
-[GenerateSerializer]
-public sealed class ExternalProvider
-{
-    [Id(0)] public string? Provider { get; set; }
-    [Id(1)] public string? Url { get; set; }
-    [Id(2)] public string? Model { get; set; }
-    [Id(3)] public LocalObjectReference? CredentialsSecretRef { get; set; }
-}
-
-[GenerateSerializer]
-public sealed class CostPerMillionTokens
-{
-    [Id(0)] public string? PromptUSD { get; set; }
-    [Id(1)] public string? CompletionUSD { get; set; }
-}
-
-/// <summary>
-/// <c>spec.backends[].healthCheck</c>: active probing by one gateway per backend. <c>failureThreshold</c>
-/// and <c>successThreshold</c> are LLMKube.Orleans additions.
-/// </summary>
-[GenerateSerializer]
-public sealed class HealthCheckSpec
-{
-    /// <summary>Path GET from the backend's address; <c>/health</c> when unset.</summary>
-    [Id(0)] public string? Path { get; set; }
-    /// <summary>Seconds between checks; 10 when unset.</summary>
-    [Id(1)] public int? IntervalSeconds { get; set; }
-    /// <summary>Seconds a check may take; 2 when unset; less than the interval.</summary>
-    [Id(2)] public int? TimeoutSeconds { get; set; }
-    /// <summary>Failed checks in a row that open the circuit; 3 when unset.</summary>
-    [Id(3)] public int? FailureThreshold { get; set; }
-    /// <summary>Passed checks in a row that close an open circuit, even before its quarantine ends; 1 when unset.</summary>
-    [Id(4)] public int? SuccessThreshold { get; set; }
-}

@@ -4,14 +4,6 @@ using Orleans.Storage;
 
 namespace LLMKube.Grains.Backends;
 
-/// <summary>Persisted state of a Backend grain.</summary>
-[GenerateSerializer]
-public sealed class BackendGrainState
-{
-    [Id(0)] public BackendSettings? Settings { get; set; }
-    [Id(1)] public BackendHealth Health { get; set; } = BackendHealth.Healthy;
-}
-
 /// <inheritdoc cref="IBackendGrain"/>
 public sealed partial class BackendGrain(
     [PersistentState("backend", StorageNames.Default)] IPersistentState<BackendGrainState> state,

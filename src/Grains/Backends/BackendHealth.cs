@@ -1,8 +1,5 @@
 namespace LLMKube.Grains.Backends;
 
-/// <summary>Circuit states. Half-open is not stored: it is <see cref="Open"/> once the quarantine has ended.</summary>
-public enum CircuitState { Closed, Open }
-
 /// <summary>
 /// The shared health of one backend, owned by its Backend grain and copied into every gateway's
 /// routing snapshot. Immutable; <see cref="Transitions"/> increases on every change so that a

@@ -1,4 +1,3 @@
-using System.Text;
 using LLMKube.Grains.Api;
 
 namespace LLMKube.Grains.Resources;
@@ -45,35 +44,6 @@ public sealed class ResourceSet
 
     /// <summary>The file (source name) <paramref name="item"/> was read from; null when unknown.</summary>
     public string? SourceOf(KubeObject item) => _sources.GetValueOrDefault(item);
-
-    /// <summary>
-    /// Reads one key of a Secret as Kubernetes would expose it to a pod: <c>stringData</c> wins over
-    /// base64 <c>data</c>. False when the Secret or key is missing or the data is not valid base64.
-    /// </summary>
-    public bool TryGetSecretValue(string? ns, string secretName, string key, out string value)
-    {
-        value = "";
-        var secret = FindSecret(ns, secretName);
-        if (secret?.StringData?.TryGetValue(key, out var plain) == true && plain is not null)
-        {
-            value = plain;
-            return true;
-        }
-
-        if (secret?.Data?.TryGetValue(key, out var encoded) != true || encoded is null)
-        {
-            return false;
-        }
-
-        var buffer = new byte[encoded.Length];
-        if (!Convert.TryFromBase64String(encoded.Trim(), buffer, out var written))
-        {
-            return false;
-        }
-
-        value = Encoding.UTF8.GetString(buffer, 0, written);
-        return true;
-    }
 
     private static ObjectKey Key(string? ns, string name) => new(ns, name);
 

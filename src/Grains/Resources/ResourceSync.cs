@@ -5,9 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace LLMKube.Grains.Resources;
 
-/// <summary>The outcome of one (re)load of the resource files.</summary>
-public sealed record ReloadResult(bool Applied, IReadOnlyList<string> Problems, IReadOnlyList<string> Routers);
-
 /// <summary>
 /// The file source of truth (standalone gateways, and silos started with <c>--resources</c>): applies the
 /// set the process started from to the Router grains once every hosted service has started (so the

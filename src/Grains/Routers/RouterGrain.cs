@@ -4,14 +4,6 @@ using Microsoft.Extensions.Logging;
 
 namespace LLMKube.Grains.Routers;
 
-/// <summary>Persisted state of a Router grain.</summary>
-[GenerateSerializer]
-public sealed class RouterGrainState
-{
-    [Id(0)] public RouterConfig? Config { get; set; }
-    [Id(1)] public long Version { get; set; }
-}
-
 /// <inheritdoc cref="IRouterGrain"/>
 /// <remarks>
 /// A config is accepted once it is in memory: a failed write to storage is retried with the next apply,

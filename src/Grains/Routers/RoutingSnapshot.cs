@@ -14,9 +14,3 @@ public sealed record RoutingSnapshot(
     [property: Id(1)] long Version,
     [property: Id(2)] RouterConfig Config,
     [property: Id(3)] IReadOnlyDictionary<string, BackendHealth> Backends);
-
-/// <summary>The (epoch, version) pair gateways poll to detect missed pushes.</summary>
-[GenerateSerializer, Immutable]
-public readonly record struct SnapshotVersion(
-    [property: Id(0)] Guid Epoch,
-    [property: Id(1)] long Version);

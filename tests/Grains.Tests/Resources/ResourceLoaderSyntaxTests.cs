@@ -101,7 +101,7 @@ public class ResourceLoaderSyntaxTests
     {
         var indented = ResourceLoader.LoadText(SecretS + "stringData:\n  k: |\n    ---\n    more\n", "f.yaml");
         Assert.Empty(indented.Problems);
-        Assert.True(indented.Resources.TryGetSecretValue(null, "s", "k", out var value));
+        Assert.True(indented.Resources.FindSecret(null, "s")!.StringData!.TryGetValue("k", out var value));
         Assert.Equal("---\nmore\n", value);
 
         var quoted = Problems(SecretS + "stringData:\n  k: \"a\n---\n" + SecretT);

@@ -76,12 +76,12 @@ public class ResourceLoaderTests
         Assert.Equal("qwen", service.Metadata.Labels!["app"]);
         var secret = Assert.Single(result.Resources.Secrets);
         Assert.Same(secret, result.Resources.FindSecret("team", "creds"));
-        Assert.True(result.Resources.TryGetSecretValue("team", "creds", "ANTHROPIC_API_KEY", out var anthropic));
+        Assert.True(result.Resources.FindSecret("team", "creds")!.Values().TryGetValue("ANTHROPIC_API_KEY", out var anthropic));
         Assert.Equal("sk-ant", anthropic);
-        Assert.True(result.Resources.TryGetSecretValue("team", "creds", "OPENAI_API_KEY", out var openai));
+        Assert.True(result.Resources.FindSecret("team", "creds")!.Values().TryGetValue("OPENAI_API_KEY", out var openai));
         Assert.Equal("sk-openai", openai);
-        Assert.False(result.Resources.TryGetSecretValue("team", "creds", "MISSING", out _));
-        Assert.False(result.Resources.TryGetSecretValue("default", "creds", "OPENAI_API_KEY", out _));
+        Assert.False(result.Resources.FindSecret("team", "creds")?.Values().ContainsKey("MISSING") == true);
+        Assert.False(result.Resources.FindSecret("default", "creds")?.Values().ContainsKey("OPENAI_API_KEY") == true);
     }
 
     [Fact]
@@ -226,7 +226,7 @@ public class ResourceLoaderTests
 
         Assert.Equal(["d.yaml:6:1: Secret default/s: duplicate object; first defined at d.yaml:1:1"], Problems(result));
         Assert.Equal(2, result.Resources.Secrets.Count);
-        Assert.True(result.Resources.TryGetSecretValue(null, "s", "k", out var value));
+        Assert.True(result.Resources.FindSecret(null, "s")!.Values().TryGetValue("k", out var value));
         Assert.Equal("first", value);
     }
 

@@ -156,7 +156,7 @@ public class ResourceLoaderWarningTests
                 "d.yaml:6:1: Secret default/s: type: duplicate field; the last value is used",
             ],
             Warnings(result));
-        Assert.True(result.Resources.TryGetSecretValue(null, "s", "k", out var value));
+        Assert.True(result.Resources.FindSecret(null, "s")!.Values().TryGetValue("k", out var value));
         Assert.Equal("second", value);
         Assert.Equal("b", result.Resources.Secrets[0].Type);
     }

@@ -25,12 +25,12 @@ public class ResourceSetTests
     }
 
     [Fact]
-    public void TryGetSecretValue_InvalidBase64_ReturnsFalse()
+    public void SecretValues_InvalidBase64_CountsAsMissing()
     {
         var secret = Named<Secret>("s");
         secret.Data = new() { ["k"] = "%%%" };
 
-        Assert.False(new ResourceSet(secrets: [secret]).TryGetSecretValue(null, "s", "k", out _));
+        Assert.False(new ResourceSet(secrets: [secret]).FindSecret(null, "s")!.Values().ContainsKey("k"));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+namespace LLMKube.Grains.Api;
+
+[GenerateSerializer]
+public sealed class AuditLogPolicy
+{
+    [Id(0)] public string? Sink { get; set; }
+    [Id(1)] public string? FilePath { get; set; }
+    [Id(2)] public bool IncludeRequestBody { get; set; }
+}
