@@ -10,7 +10,7 @@ internal readonly record struct RouteDecision(CompiledRule? Rule, BackendRuntime
 }
 
 /// <summary>
-/// LLMKube's rule semantics (reference router.md §7.3): rules in order, first match wins; then
+/// LLMKube's rule semantics: rules in declaration order, the first match wins; then
 /// <c>BackendNameMatch</c>, then <c>defaultRoute</c>.
 /// </summary>
 internal static class RuleMatcher

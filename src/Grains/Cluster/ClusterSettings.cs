@@ -4,7 +4,7 @@ namespace LLMKube.Grains.Cluster;
 
 /// <summary>
 /// An LLMKube Orleans cluster: its identity, its Redis, and the shared token every client presents on
-/// each grain call and every silo requires (DESIGN.md §7). Bound from the <c>Cluster</c> section
+/// each grain call and every silo requires. Bound from the <c>Cluster</c> section
 /// (<c>LLMKUBE_Cluster__Token</c>, normally from a Kubernetes Secret); shared by silos and clients.
 /// </summary>
 public sealed class ClusterSettings

@@ -6,7 +6,7 @@ using static LLMKube.Gateway.Tests.Routing.Plans;
 namespace LLMKube.Gateway.Tests.Routing;
 
 /// <summary>
-/// The compiled matcher must decide exactly as the linear scan (router.md §7.3): first matching rule in
+/// The compiled matcher must decide exactly as the linear scan: first matching rule in
 /// declaration order, then BackendNameMatch, then defaultRoute.
 /// </summary>
 public class CompiledMatcherTests

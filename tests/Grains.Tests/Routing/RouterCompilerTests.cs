@@ -7,7 +7,7 @@ namespace LLMKube.Grains.Tests.Routing;
 
 public class RouterCompilerTests
 {
-    // Reference §4.3's example, written as the objects a user would apply.
+    // A typical router (two local services, a cloud provider, a PII rule), written as the objects a user would apply.
     private const string ExampleYaml = """
         apiVersion: inference.llmkube.dev/v1alpha1
         kind: InferenceService
