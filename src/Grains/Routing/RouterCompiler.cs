@@ -67,6 +67,7 @@ public static class RouterCompiler
         {
             Breaker = new BreakerSettings(spec.Proxy?.Consecutive5xxThreshold ?? BreakerSettings.DefaultConsecutive5xxThreshold),
             PanicMode = spec.Proxy?.PanicMode ?? true,
+            AuditFile = spec.Policy?.AuditLog is { Sink: "file", FilePath: { Length: > 0 } file } ? file : null,
         };
         return new(config, []);
     }

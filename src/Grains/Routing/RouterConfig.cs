@@ -27,4 +27,7 @@ public sealed record RouterConfig(
 
     /// <summary><c>spec.proxy.panicMode</c>: with nothing eligible, try the candidate that failed longest ago.</summary>
     [Id(10)] public bool PanicMode { get; init; } = true;
+
+    /// <summary><c>spec.policy.auditLog.filePath</c> when its sink is <c>file</c>: the gateway writes its audit lines there.</summary>
+    [Id(11)] public string? AuditFile { get; init; }
 }
