@@ -16,9 +16,10 @@ internal enum Admission { Go, NeedProbe, Skip }
 internal sealed class BackendRuntime
 {
     /// <summary>
-    /// How long a local observation outranks pushes. A push sent before the grain saw this gateway's report
-    /// can arrive after it (the report is one-way); without the grace it would undo the observation, e.g. put
-    /// back a 5xx count that a success had just reset. Pushes take milliseconds; past the grace the newest wins.
+    /// How long a local observation outranks pushes of a closed circuit. A push sent before the grain saw this
+    /// gateway's report can arrive after it (the report is one-way); without the grace it would undo the
+    /// observation, e.g. put back a 5xx count that a success had just reset. A push of an open circuit always
+    /// wins at once (the fleet decided a quarantine). Pushes take milliseconds; past the grace the newest wins.
     /// </summary>
     internal static readonly TimeSpan OverlayGrace = TimeSpan.FromMilliseconds(250);
 
@@ -203,9 +204,10 @@ internal sealed class BackendRuntime
         }
     }
 
-    // The overlay gives way to a newer shared state once the grace for pushes in flight has passed.
+    // The overlay gives way to a newer shared state: a quarantine at once, anything else once the grace has passed.
     private void DropSettledOverlay()
     {
-        if (_overlay is not null && _shared.Transitions > _overlayBase && _time.GetElapsedTime(_overlayAt) >= OverlayGrace) _overlay = null;
+        if (_overlay is null || _shared.Transitions <= _overlayBase) return;
+        if (!_shared.IsClosed || _time.GetElapsedTime(_overlayAt) >= OverlayGrace) _overlay = null;
     }
 }

@@ -8,10 +8,10 @@ namespace LLMKube.Gateway.Tests.Cluster;
 /// Failure drills with real silo processes and real Redis: gateways keep serving through a silo
 /// crash, a restart of every silo and a Redis outage, and the shared breaker state survives.
 /// </summary>
-public sealed class FailureDrillTests : IAsyncLifetime
+public sealed class FailureDrillTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
     private const string Router = "default/test";
-    private RedisServer _redis = null!;
+    private readonly RedisServer _redis = redis.Server;
     private FakeUpstream _flaky = null!;
     private FakeUpstream _primary = null!;
     private readonly string _service = "t" + Guid.NewGuid().ToString("N")[..10];
@@ -19,7 +19,6 @@ public sealed class FailureDrillTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
         _flaky = await FakeUpstream.StartAsync();
         _primary = await FakeUpstream.StartAsync();
         _flaky.Behavior = Behavior.Status(500);
@@ -34,7 +33,6 @@ public sealed class FailureDrillTests : IAsyncLifetime
     {
         await _flaky.DisposeAsync();
         await _primary.DisposeAsync();
-        await _redis.DisposeAsync();
     }
 
     private Task<ServiceProcess> StartSiloAsync() => ServiceProcess.SiloAsync(

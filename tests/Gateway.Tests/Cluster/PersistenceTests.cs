@@ -4,12 +4,12 @@ using LLMKube.Grains.Backends;
 namespace LLMKube.Gateway.Tests.Cluster;
 
 /// <summary>Backend circuit state lives in Redis: it survives a restart of every silo, per backend.</summary>
-public sealed class PersistenceTests
+public sealed class PersistenceTests(RedisFixture fixture) : IClassFixture<RedisFixture>
 {
     [Fact]
     public async Task CircuitState_SurvivesASiloRestart_AndStaysWithItsOwnBackend()
     {
-        await using var redis = await RedisServer.StartAsync();
+        var redis = fixture.Server;
         var service = "t" + Guid.NewGuid().ToString("N")[..10];
         var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
         await File.WriteAllTextAsync(Path.Combine(resources, "router.yaml"), RouterYaml.Router(
@@ -34,7 +34,7 @@ public sealed class PersistenceTests
     [Fact]
     public async Task ConfigChange_WhileRedisIsDown_IsServedFromMemory()
     {
-        await using var redis = await RedisServer.StartAsync();
+        var redis = fixture.Server;
         var service = "t" + Guid.NewGuid().ToString("N")[..10];
         var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
         var file = Path.Combine(resources, "router.yaml");
@@ -54,7 +54,7 @@ public sealed class PersistenceTests
     [Fact]
     public async Task SpecChange_ResetsTheCircuitOfAMovedBackend_AndNothingElse()
     {
-        await using var redis = await RedisServer.StartAsync();
+        var redis = fixture.Server;
         var service = "t" + Guid.NewGuid().ToString("N")[..10];
         var resources = Directory.CreateTempSubdirectory("llmkube-persist-").FullName;
         var file = Path.Combine(resources, "router.yaml");

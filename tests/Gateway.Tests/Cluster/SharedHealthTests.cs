@@ -11,9 +11,9 @@ namespace LLMKube.Gateway.Tests.Cluster;
 /// Two gateway replicas on one router, one silo, real Redis: health is decided once for the fleet.
 /// The gateways and the silo share one fake routing clock, so quarantine expiry is exact.
 /// </summary>
-public sealed class SharedHealthTests : IAsyncLifetime
+public sealed class SharedHealthTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    private RedisServer _redis = null!;
+    private readonly RedisServer _redis = redis.Server;
     private FakeUpstream _primary = null!;
     private FakeUpstream _secondary = null!;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -22,7 +22,6 @@ public sealed class SharedHealthTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
         _primary = await FakeUpstream.StartAsync();
         _secondary = await FakeUpstream.StartAsync();
         _resources = Directory.CreateTempSubdirectory("llmkube-cluster-").FullName;
@@ -35,7 +34,6 @@ public sealed class SharedHealthTests : IAsyncLifetime
     {
         await _primary.DisposeAsync();
         await _secondary.DisposeAsync();
-        await _redis.DisposeAsync();
     }
 
     private Task<GatewayHost> JoinAsync(IDictionary<string, string?>? settings = null)

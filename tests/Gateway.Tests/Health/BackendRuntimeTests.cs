@@ -62,6 +62,19 @@ public sealed class BackendRuntimeTests
     }
 
     [Fact]
+    public void AQuarantineDecidedByTheFleet_WinsOverALocalObservationAtOnce()
+    {
+        var runtime = Runtime();
+        runtime.OnOutcome(AttemptVerdict.ServerError, "primary returned 500", null, wasProbe: false);
+        Assert.True(runtime.Effective.IsClosed);
+
+        var open = Shared(AttemptVerdict.Failure) with { Transitions = 3 };
+        runtime.Update(runtime.Config, open, reset: false);
+
+        Assert.Same(open, runtime.Effective);
+    }
+
+    [Fact]
     public void APushSentBeforeTheGrainSawALocalSuccess_DoesNotPutBackTheOld5xxCount()
     {
         var runtime = Runtime();

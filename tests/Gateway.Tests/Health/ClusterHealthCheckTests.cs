@@ -10,18 +10,8 @@ namespace LLMKube.Gateway.Tests.Health;
 /// once for the fleet. Exactly one gateway runs a backend's health checks, another takes over when it
 /// stops, and a gateway cut off from the cluster checks on its own.
 /// </summary>
-public sealed class ClusterHealthCheckTests(ClusterHealthCheckTests.Redis redis) : IClassFixture<ClusterHealthCheckTests.Redis>, IAsyncLifetime
+public sealed class ClusterHealthCheckTests(RedisFixture redis) : IClassFixture<RedisFixture>, IAsyncLifetime
 {
-    /// <summary>One redis-server for the class; each test is a cluster of its own (its own service id) in it.</summary>
-    public sealed class Redis : IAsyncLifetime
-    {
-        public RedisServer Server { get; private set; } = null!;
-
-        public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
-
-        public async Task DisposeAsync() => await Server.DisposeAsync();
-    }
-
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private readonly RedisServer _redis = redis.Server;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
