@@ -1,5 +1,3 @@
-using LLMKube.Grains.Api;
-
 namespace LLMKube.Grains.Routing;
 
 /// <summary>The data-plane timers of one router (<c>spec.proxy</c>), with defaults applied.</summary>
@@ -17,4 +15,10 @@ public sealed record RouterTimers(
 
     public static RouterTimers Default { get; } = new(
         DefaultResponseHeaderTimeout, DefaultConnectTimeout, null, null, DefaultQuarantineDuration);
+
+    /// <summary>
+    /// The time-to-response-headers budget of one attempt: the rule's <c>timeout</c>, else the backend's,
+    /// else <see cref="ResponseHeaderTimeout"/>. The one place this precedence is decided.
+    /// </summary>
+    public TimeSpan HeaderBudget(TimeSpan? ruleTimeout, TimeSpan? backendTimeout) => ruleTimeout ?? backendTimeout ?? ResponseHeaderTimeout;
 }
