@@ -225,7 +225,7 @@ internal sealed class Dispatcher(
             probeReported = true;
             backend.OnOutcome(AttemptVerdict.Success, null, null, wasProbe: true);
         } : null;
-        transformer = new AttemptTransformer(backend.Config, credential, RequestIdToForward(context), config.Timers, anotherCandidateLeft,
+        transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
             new AttemptStreaming(body.Stream, injectUsage), deadline, drain, onFirstByte, time);
         var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
         var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
@@ -280,10 +280,6 @@ internal sealed class Dispatcher(
     // Only these accept stream_options; the Responses API reports usage in its completed event anyway.
     private static bool SupportsStreamOptions(PathString path)
         => path.Equals("/v1/chat/completions", StringComparison.Ordinal) || path.Equals("/v1/completions", StringComparison.Ordinal);
-
-    // The client's own x-request-id travels upstream with its other headers; a generated one is added.
-    private static string? RequestIdToForward(HttpContext context)
-        => context.Request.Headers.ContainsKey(UpstreamHeaders.RequestId) ? null : context.TraceIdentifier;
 
     /// <summary>True when a later candidate could be tried now, so a 429 is better answered by falling back than relayed.</summary>
     private bool AnotherCandidateLeft(RoutePlan plan, BackendRuntime[] candidates, int from)

@@ -6,7 +6,7 @@ namespace LLMKube.Gateway.Forwarding;
 /// <summary>Header rules shared by forwarded and mirrored requests.</summary>
 internal static class UpstreamHeaders
 {
-    /// <summary>The request id the gateway answers with and logs; sent upstream too when the client sent none.</summary>
+    /// <summary>The request id the gateway answers with, logs and sends upstream: the client's own when short and plain, else generated.</summary>
     public const string RequestId = "x-request-id";
 
     /// <summary>Inbound headers never copied upstream: hop-by-hop, framing, and the client's own credentials.</summary>
