@@ -328,8 +328,11 @@ internal sealed class Dispatcher(
 
     private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRecord entry, Refusal refusal, long started, TimeSpan? retryAfter = null)
     {
+        var written = !context.Response.HasStarted;
         await OpenAIError.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfter, shouldRetry: refusal.RetryMayHelp ? null : false);
-        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started) };
+        // The client received the error body: its length is what the audit line counts.
+        var bytes = written ? context.Response.ContentLength ?? 0 : 0;
+        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started), ResponseBytes = bytes };
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
