@@ -101,6 +101,51 @@ public sealed class SseMeterTests
         Assert.True(meter.SawDone);
     }
 
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void CrLfAndLoneCrLineEndings_EverySplit_GiveTheSameOutput(string ending)
+    {
+        string Lines(string e) => e.Replace("\n", ending);
+        var stream = Lines(": c\n\n") + Lines(Token) + Lines(UsageOnly) + Lines(Done);
+        var expected = Lines(": c\n\n") + Lines(Token) + Lines(Done);
+        for (var cut = 0; cut <= stream.Length; cut++)
+        {
+            var (meter, output) = Run(drop: true, stream, cut);
+            Assert.Equal(expected, output);
+            Assert.Equal(new TokenUsage(7, 2, 9), meter.Usage);
+            Assert.True(meter.SawDone);
+        }
+        Assert.Equal(expected, Run(drop: true, stream, [.. Enumerable.Range(1, stream.Length - 1)]).Output);
+    }
+
+    [Fact]
+    public void MixedLineEndings_RandomSplits_GiveTheSameOutput()
+    {
+        static string Lines(string e, string ending) => e.Replace("\n", ending);
+        var stream = Lines(Token, "\r\n") + Lines(UsageOnly, "\r") + Lines(Finish, "\n") + Lines(UsageOnly, "\r\n") + Lines(Done, "\r");
+        var expected = Lines(Token, "\r\n") + Lines(Finish, "\n") + Lines(Done, "\r");
+        var random = new Random(11);
+        for (var run = 0; run < 300; run++)
+        {
+            var cuts = Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(0, stream.Length + 1)).ToArray();
+            var (meter, output) = Run(drop: true, stream, cuts);
+            Assert.Equal(expected, output);
+            Assert.Equal(2, meter.Dropped);
+        }
+    }
+
+    [Fact]
+    public void LoneCrLines_AreReleasedAsTheyEnd()
+    {
+        var meter = new SseMeter(_time, dropUsageOnlyEvents: true);
+        var output = new ArrayBufferWriter<byte>();
+
+        meter.Process(Encoding.UTF8.GetBytes(Token.Replace("\n", "\r")), output);
+
+        Assert.Equal(Token.Replace("\n", "\r"), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Fact]
     public void MultiLineData_IsJoinedIntoOneDocument()
     {
