@@ -57,11 +57,12 @@ public class AccountingGateway : IAsyncLifetime
     }
 
     /// <summary>Sends <paramref name="json"/> to <paramref name="path"/>; returns the response, the bytes the client read, and its audit line.</summary>
-    public async Task<Exchange> SendAsync(string path, string json)
+    public async Task<Exchange> SendAsync(string path, string json, params (string Name, string Value)[] headers)
     {
         var id = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("x-request-id", id);
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
         using var response = await Host.Client.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
         var audit = await Host.Audit.WaitForRequestAsync(l => l.GetProperty("requestId").GetString() == id);

@@ -37,6 +37,19 @@ public sealed class JsonUsageTests(AccountingGateway gateway) : IClassFixture<Ac
     }
 
     [Fact]
+    public async Task ClientAcceptingGzip_TheUpstreamIsAskedForAPlainBody_SoItsUsageIsRead()
+    {
+        // SDKs on fetch or httpx send Accept-Encoding; a compressed body would hide its usage from the gateway.
+        gateway.Upstream.Enqueue(Behavior.CompressedJson(Completion(12, 34)));
+
+        var exchange = await gateway.SendAsync("/v1/chat/completions", Chat, ("Accept-Encoding", "gzip, deflate, br"));
+
+        Assert.Null(exchange.Sent!.Header("accept-encoding"));
+        Assert.Equal(Completion(12, 34), exchange.Text);
+        Assert.Equal((12L, 34L, 46L), exchange.Tokens);
+    }
+
+    [Fact]
     public async Task PricedBackend_CostIsPromptTimesPricePlusCompletionTimesPrice_InExactDecimal()
     {
         gateway.Upstream.Enqueue(Behavior.Json(200, Completion(3, 3)));

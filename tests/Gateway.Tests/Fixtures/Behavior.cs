@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -18,6 +19,12 @@ public abstract record Behavior
     /// <summary>Answers JSON; by default an OpenAI <c>chat.completion</c> whose <c>model</c> echoes the request's.</summary>
     public static Behavior Json(int status = 200, string? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
         new JsonBehavior(status, body, headers);
+
+    /// <summary>
+    /// Answers 200 JSON (by default a <c>chat.completion</c> with usage), gzip-compressed with
+    /// <c>Content-Encoding: gzip</c> when the request accepts gzip, as OpenAI's API does; plain otherwise.
+    /// </summary>
+    public static Behavior CompressedJson(string? body = null) => new CompressedJsonBehavior(body);
 
     /// <summary>Answers <paramref name="status"/> with an optional body and <c>Retry-After: &lt;seconds&gt;</c>.</summary>
     public static Behavior Status(int status, string? body = null, TimeSpan? retryAfter = null) =>
@@ -108,6 +115,31 @@ public abstract record Behavior
             }
 
             await response.WriteAsync(Body ?? OpenAiPayloads.ChatCompletion(context.Model), context.Cancellation);
+        }
+    }
+
+    private sealed record CompressedJsonBehavior(string? Body) : Behavior
+    {
+        internal override async Task ExecuteAsync(BehaviorContext context)
+        {
+            var response = context.Http.Response;
+            var bytes = Encoding.UTF8.GetBytes(Body ?? OpenAiPayloads.ChatCompletion(context.Model));
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            if (!context.Http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                await response.Body.WriteAsync(bytes, context.Cancellation);
+                return;
+            }
+
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(bytes);
+            }
+
+            response.Headers.ContentEncoding = "gzip";
+            await response.Body.WriteAsync(compressed.ToArray(), context.Cancellation);
         }
     }
 

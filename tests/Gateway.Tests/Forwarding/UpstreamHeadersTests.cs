@@ -22,6 +22,7 @@ public sealed class UpstreamHeadersTests
         request.Headers.TryAddWithoutValidation("api-key", "client-azure-key");
         request.Headers.TryAddWithoutValidation("anthropic-version", "2020-01-01");
         request.Headers.TryAddWithoutValidation("x-custom", "kept");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, br");
         request.Headers.Host = "gateway.example";
         return request;
     }
@@ -49,6 +50,7 @@ public sealed class UpstreamHeadersTests
         Assert.Null(request.Headers.Host);
         Assert.Equal("kept", Header(request, "x-custom"));
         Assert.Null(request.Headers.ConnectionClose);
+        Assert.Empty(request.Headers.AcceptEncoding); // bodies come back plain, so their usage can be read
     }
 
     [Theory]
