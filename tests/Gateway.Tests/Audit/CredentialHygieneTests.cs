@@ -5,7 +5,7 @@ using LLMKube.Gateway.Tests.Fixtures;
 namespace LLMKube.Gateway.Tests.Audit;
 
 /// <summary>
-/// DESIGN §7: credentials come only from Secrets or the environment and are never logged nor written
+/// Credentials come only from Secrets or the environment and are never logged nor written
 /// to audit lines; audit lines carry names, numbers and outcomes, never request bodies.
 /// </summary>
 public sealed class CredentialHygieneTests

@@ -8,7 +8,7 @@ using LLMKube.Gateway.Tests.Fixtures;
 namespace LLMKube.Gateway.Tests.Forwarding;
 
 /// <summary>
-/// What the upstream receives (reference §7.6, §11, §12): header hygiene, provider credentials from a
+/// What the upstream receives: header hygiene, provider credentials from a
 /// Secret or the environment, <c>Connection: close</c> and fresh connections for the cloud tier, the
 /// external <c>model</c> override, and the forwarded paths.
 /// </summary>
