@@ -10,51 +10,16 @@ namespace LLMKube.Gateway.Tests.Accounting;
 /// <c>costPerMillionTokens</c> of 0.1 USD per prompt and 0.2 USD per completion token; <c>free</c> (model
 /// <c>free</c>) declares none. Requests carry their own <c>x-request-id</c>, so each finds its audit line.
 /// </summary>
-public class AccountingGateway : IAsyncLifetime
+public class AccountingGateway : UpstreamGateway
 {
     public const decimal PromptUsd = 0.1m;
     public const decimal CompletionUsd = 0.2m;
 
-    public FakeUpstream Upstream { get; private set; } = null!;
-    public GatewayHost Host { get; private set; } = null!;
-
-    /// <summary>Gateway settings of this fixture (the defaults when null).</summary>
-    protected virtual IDictionary<string, string?>? Settings => null;
-
-    public async Task InitializeAsync()
-    {
-        Upstream = await FakeUpstream.StartAsync();
-        Host = await GatewayHost.StartAsync($$"""
-            apiVersion: inference.llmkube.dev/v1alpha1
-            kind: InferenceService
-            metadata: { name: svc, namespace: default }
-            spec:
-              modelRef: m
-              endpoint: { port: {{Upstream.Port}} }
-            ---
-            apiVersion: inference.llmkube.dev/v1alpha1
-            kind: ModelRouter
-            metadata: { name: test, namespace: default }
-            spec:
-              backends:
-              - name: priced
-                inferenceServiceRef: { name: svc }
-                costPerMillionTokens: { promptUSD: "{{PromptUsd}}", completionUSD: "{{CompletionUsd}}" }
-              - name: free
-                inferenceServiceRef: { name: svc }
-              rules:
-              - name: free
-                match: { models: [free] }
-                route: { backends: [free] }
-              defaultRoute: priced
-            """, settings: Settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await Upstream.DisposeAsync();
-    }
+    protected override string Resources(FakeUpstream upstream) => RouterYaml.InferenceService("svc", upstream.Port) + RouterYaml.Router(
+        RouterYaml.ServiceBackend("priced", "svc", $"costPerMillionTokens: {{ promptUSD: \"{PromptUsd}\", completionUSD: \"{CompletionUsd}\" }}")
+        + RouterYaml.ServiceBackend("free", "svc"),
+        RouterYaml.Rule("free", "free", "{ models: [free] }"),
+        "defaultRoute: priced");
 
     /// <summary>Sends <paramref name="json"/> to <paramref name="path"/>; returns the response, the bytes the client read, and its audit line.</summary>
     public async Task<Exchange> SendAsync(string path, string json, params (string Name, string Value)[] headers)
@@ -66,7 +31,7 @@ public class AccountingGateway : IAsyncLifetime
         using var response = await Host.Client.SendAsync(request);
         var body = await response.Content.ReadAsByteArrayAsync();
         var audit = await Host.Audit.WaitForRequestAsync(l => l.GetProperty("requestId").GetString() == id);
-        var sent = Upstream.Requests.LastOrDefault(r => r.Header("x-request-id") == id);
+        var sent = RequestsWithId(id).LastOrDefault();
         return new Exchange((int)response.StatusCode, body, audit, sent);
     }
 

@@ -13,39 +13,35 @@ namespace LLMKube.Gateway.Tests.Hosting;
 /// <c>GET /v1/models</c> lists each model id once; <c>GET /v1/models/{id}</c> returns one (ids may contain
 /// <c>/</c>) or 404 <c>model_not_found</c>; <c>/v1/responses</c> is routed like the other endpoints.
 /// </summary>
-public sealed class ModelsEndpointTests : IAsyncLifetime
+public sealed class ModelsEndpointTests(ModelsEndpointTests.Gateway gateway) : IClassFixture<ModelsEndpointTests.Gateway>
 {
-    private FakeUpstream _upstream = null!;
-    private GatewayHost _host = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>Two backends serve <c>org/llama-3-8b</c> (the first is the default route), a third <c>qwen</c>.</summary>
+    public sealed class Gateway : UpstreamGateway
     {
-        _upstream = await FakeUpstream.StartAsync();
-        var url = _upstream.BaseAddress.ToString().TrimEnd('/');
-        _host = await GatewayHost.StartAsync(RouterYaml.Router($$"""
-              - name: first
-                tier: local
-                external: { provider: openai, url: "{{url}}", model: org/llama-3-8b }
-              - name: second
-                tier: local
-                external: { provider: litellm, url: "{{url}}", model: org/llama-3-8b }
-              - name: third
-                tier: local
-                external: { provider: openai, url: "{{url}}", model: qwen }
+        protected override string Resources(FakeUpstream upstream)
+        {
+            var url = upstream.BaseAddress.ToString().TrimEnd('/');
+            return RouterYaml.Router($$"""
+                  - name: first
+                    tier: local
+                    external: { provider: openai, url: "{{url}}", model: org/llama-3-8b }
+                  - name: second
+                    tier: local
+                    external: { provider: litellm, url: "{{url}}", model: org/llama-3-8b }
+                  - name: third
+                    tier: local
+                    external: { provider: openai, url: "{{url}}", model: qwen }
 
-            """, specExtra: "defaultRoute: first"));
+                """, specExtra: "defaultRoute: first");
+        }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    private GatewayHost Host => gateway.Host;
 
     [Fact]
     public async Task List_HasEachIdOnce_InBackendOrder()
     {
-        var models = await _host.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        var models = await Host.Client.GetFromJsonAsync<JsonElement>("/v1/models");
 
         Assert.Equal("list", models.GetProperty("object").GetString());
         var ids = models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
@@ -59,7 +55,7 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     [InlineData("/v1/models/qwen", "qwen")]
     public async Task Retrieve_ReturnsTheModelObject_IdsWithSlashesIncluded(string path, string id)
     {
-        using var response = await _host.Client.GetAsync(path);
+        using var response = await Host.Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
@@ -69,7 +65,7 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
         Assert.True(model.GetProperty("created").GetInt64() > 0);
         Assert.True(model.TryGetProperty("owned_by", out _));
         // The same object the list holds.
-        var list = await _host.Client.GetFromJsonAsync<JsonElement>("/v1/models");
+        var list = await Host.Client.GetFromJsonAsync<JsonElement>("/v1/models");
         var listed = list.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == id);
         Assert.Equal(listed.GetRawText(), model.GetRawText());
     }
@@ -77,7 +73,7 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task OpenAISdk_ListsAndRetrievesModels_AnIdWithASlashToo()
     {
-        var client = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_host.BaseAddress, "/v1") }).GetOpenAIModelClient();
+        var client = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(Host.BaseAddress, "/v1") }).GetOpenAIModelClient();
 
         OpenAIModelCollection models = await client.GetModelsAsync();
         OpenAIModel model = await client.GetModelAsync("org/llama-3-8b");
@@ -96,7 +92,7 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     [InlineData("/v1/models/first")] // a backend name is not a model id
     public async Task Retrieve_Unknown_Is404ModelNotFound(string path)
     {
-        using var response = await _host.Client.GetAsync(path);
+        using var response = await Host.Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var (code, message) = await Chat.ErrorAsync(response);
@@ -107,11 +103,11 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Head_AnswersWithoutABody_PostIs405()
     {
-        using var head = await _host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/models/qwen"));
+        using var head = await Host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/models/qwen"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
 
-        using var post = await _host.Client.PostAsync("/v1/models/qwen", new StringContent("{}"));
+        using var post = await Host.Client.PostAsync("/v1/models/qwen", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
         Assert.Equal(["GET", "HEAD"], post.Content.Headers.Allow);
     }
@@ -121,17 +117,20 @@ public sealed class ModelsEndpointTests : IAsyncLifetime
     {
         const string body = """{"model":"anything","input":"hi"}""";
 
-        using var response = await _host.Client.PostAsync("/v1/responses", new StringContent(body, Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-request-id", "responses-1");
+
+        using var response = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = Assert.Single(_upstream.Requests);
+        var sent = Assert.Single(gateway.RequestsWithId("responses-1"));
         Assert.Equal("/v1/responses", sent.Path);
         Assert.Contains("\"model\":\"org/llama-3-8b\"", sent.BodyText); // the backend's model override applies
-        var audit = (await _host.Audit.WaitForAsync(1))[0];
+        var audit = await Host.Audit.WaitForRequestAsync(l => l.GetProperty("requestId").GetString() == "responses-1");
         Assert.Equal("/v1/responses", audit.GetProperty("path").GetString());
         Assert.Equal("first", audit.GetProperty("backend").GetString());
 
-        using var get = await _host.Client.GetAsync("/v1/responses");
+        using var get = await Host.Client.GetAsync("/v1/responses");
         Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using LLMKube.Gateway.Tests.Fixtures;
 
 namespace LLMKube.Gateway.Tests.Hosting;
@@ -8,27 +9,21 @@ namespace LLMKube.Gateway.Tests.Hosting;
 /// Every response carries <c>x-request-id</c>: the audit line's <c>requestId</c> and the id the upstream
 /// received. A client's own id is kept when it is short and plain, replaced otherwise.
 /// </summary>
-public sealed class RequestIdTests : IAsyncLifetime
+public sealed class RequestIdTests(RequestIdTests.Gateway gateway) : IClassFixture<RequestIdTests.Gateway>
 {
-    private FakeUpstream _upstream = null!;
-    private GatewayHost _host = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One backend for the model <c>m</c>; any other model has no route.</summary>
+    public sealed class Gateway : UpstreamGateway
     {
-        _upstream = await FakeUpstream.StartAsync();
-        _host = await GatewayHost.StartAsync(RouterYaml.Router(RouterYaml.Local("a", _upstream.Port), RouterYaml.Rule("all", "a", "{ models: [m] }")));
+        protected override string Resources(FakeUpstream upstream)
+            => RouterYaml.Router(RouterYaml.Local("a", upstream.Port), RouterYaml.Rule("all", "a", "{ models: [m] }"));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    private GatewayHost Host => gateway.Host;
 
     private static string ResponseId(HttpResponseMessage response) => Assert.Single(response.Headers.GetValues("x-request-id"));
 
-    private Task<System.Text.Json.JsonElement> AuditOfAsync(string id)
-        => _host.Audit.WaitForRequestAsync(l => l.GetProperty("requestId").GetString() == id);
+    private Task<JsonElement> AuditOfAsync(string id)
+        => Host.Audit.WaitForRequestAsync(l => l.GetProperty("requestId").GetString() == id);
 
     private static HttpRequestMessage Post(string body, params string[] ids)
     {
@@ -40,13 +35,13 @@ public sealed class RequestIdTests : IAsyncLifetime
     [Fact]
     public async Task Routed_WithoutAClientId_TheGeneratedIdIsAnsweredLoggedAndSentUpstream()
     {
-        using var response = await _host.SendAsync();
+        using var response = await Host.SendAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var id = ResponseId(response);
         Assert.False(string.IsNullOrWhiteSpace(id));
         await AuditOfAsync(id);
-        Assert.Equal([id], Assert.Single(_upstream.Requests).Headers["x-request-id"]);
+        Assert.Single(gateway.RequestsWithId(id));
     }
 
     [Theory]
@@ -55,21 +50,26 @@ public sealed class RequestIdTests : IAsyncLifetime
     [InlineData("f47ac10b-58cc-4372-a567-0e02b2c3d479")]
     public async Task AValidClientId_IsKept_AnsweredLoggedAndForwarded(string id)
     {
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", id));
+        using var response = await Host.Client.SendAsync(Post("""{"model":"m"}""", id));
 
         Assert.Equal(id, ResponseId(response));
         await AuditOfAsync(id);
-        Assert.Equal([id], Assert.Single(_upstream.Requests).Headers["x-request-id"]);
+        Assert.Single(gateway.RequestsWithId(id));
     }
 
     [Fact]
-    public async Task AClientIdOfExactly128Characters_IsKept()
+    public async Task AClientIdOf128Characters_IsKept_OneOf129IsReplaced()
     {
-        var id = new string('a', 128);
+        var longest = new string('a', 128);
+        var tooLong = new string('b', 129);
 
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", id));
+        using var kept = await Host.Client.SendAsync(Post("""{"model":"m"}""", longest));
+        using var replaced = await Host.Client.SendAsync(Post("""{"model":"m"}""", tooLong));
 
-        Assert.Equal(id, ResponseId(response));
+        Assert.Equal(longest, ResponseId(kept));
+        Assert.NotEqual(tooLong, ResponseId(replaced));
+        Assert.Single(gateway.RequestsWithId(ResponseId(replaced)));
+        Assert.False(gateway.UpstreamSaw(tooLong));
     }
 
     [Theory]
@@ -81,34 +81,24 @@ public sealed class RequestIdTests : IAsyncLifetime
     [InlineData("")]
     public async Task AnInvalidClientId_IsReplaced_Everywhere(string id)
     {
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", id));
+        using var response = await Host.Client.SendAsync(Post("""{"model":"m"}""", id));
 
         var answered = ResponseId(response);
         Assert.NotEqual(id, answered);
         await AuditOfAsync(answered);
-        Assert.Equal([answered], Assert.Single(_upstream.Requests).Headers["x-request-id"]);
-    }
-
-    [Fact]
-    public async Task ATooLongClientId_IsReplaced_AndNeverSentUpstream()
-    {
-        var id = new string('a', 129);
-
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", id));
-
-        var answered = ResponseId(response);
-        Assert.NotEqual(id, answered);
-        Assert.Equal([answered], Assert.Single(_upstream.Requests).Headers["x-request-id"]);
+        Assert.Single(gateway.RequestsWithId(answered));
+        Assert.False(id.Length > 0 && gateway.UpstreamSaw(id));
     }
 
     [Fact]
     public async Task TwoClientIds_AreReplacedByOne()
     {
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", "one", "two"));
+        using var response = await Host.Client.SendAsync(Post("""{"model":"m"}""", "one", "two"));
 
         var answered = ResponseId(response);
         Assert.NotEqual("one", answered);
-        Assert.Equal([answered], Assert.Single(_upstream.Requests).Headers["x-request-id"]);
+        Assert.Single(gateway.RequestsWithId(answered));
+        Assert.False(gateway.UpstreamSaw("one"));
     }
 
     [Theory]
@@ -116,19 +106,19 @@ public sealed class RequestIdTests : IAsyncLifetime
     [InlineData("""{"model":"unrouted"}""", HttpStatusCode.ServiceUnavailable)]
     public async Task GatewayErrors_CarryTheAuditedId(string body, HttpStatusCode status)
     {
-        using var response = await _host.Client.SendAsync(Post(body));
+        using var response = await Host.Client.SendAsync(Post(body));
 
         Assert.Equal(status, response.StatusCode);
         await AuditOfAsync(ResponseId(response));
-        Assert.Equal(0, _upstream.RequestCount);
+        Assert.False(gateway.UpstreamSaw(ResponseId(response)));
     }
 
     [Fact]
     public async Task UpstreamErrors_Relayed_CarryTheGatewaysId_NotTheUpstreams()
     {
-        _upstream.Behavior = Behavior.Json(400, """{"error":{"message":"bad"}}""", new Dictionary<string, string> { ["x-request-id"] = "upstream-own-id" });
+        gateway.Upstream.Enqueue(Behavior.Json(400, """{"error":{"message":"bad"}}""", new Dictionary<string, string> { ["x-request-id"] = "upstream-own-id" }));
 
-        using var response = await _host.Client.SendAsync(Post("""{"model":"m"}""", "mine"));
+        using var response = await Host.Client.SendAsync(Post("""{"model":"m"}""", "mine"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("mine", ResponseId(response));
@@ -143,10 +133,10 @@ public sealed class RequestIdTests : IAsyncLifetime
     [InlineData("GET", "/healthz")]
     public async Task EveryOtherResponse_CarriesAnId_TheClientsWhenValid(string method, string path)
     {
-        using var generated = await _host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var generated = await Host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.TryAddWithoutValidation("x-request-id", "client-7");
-        using var kept = await _host.Client.SendAsync(request);
+        using var kept = await Host.Client.SendAsync(request);
 
         Assert.False(string.IsNullOrWhiteSpace(ResponseId(generated)));
         Assert.Equal("client-7", ResponseId(kept));
