@@ -38,12 +38,15 @@ internal static class OpenAiPayloads
     /// <summary>True when a request body asks for a stream's usage chunk (<c>stream_options.include_usage: true</c>).</summary>
     public static bool ReadIncludeUsage(byte[] body)
     {
+        // JsonDocument, not JsonNode: bodies with duplicate keys (which JsonObject refuses) are read too.
         try
         {
-            return JsonNode.Parse(body) is JsonObject { } root
-                && root["stream_options"] is JsonObject options
-                && options["include_usage"] is JsonValue value
-                && value.GetValueKind() == JsonValueKind.True;
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("stream_options", out var options)
+                && options.ValueKind == JsonValueKind.Object
+                && options.TryGetProperty("include_usage", out var value)
+                && value.ValueKind == JsonValueKind.True;
         }
         catch (JsonException)
         {
