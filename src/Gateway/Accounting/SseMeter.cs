@@ -19,6 +19,8 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
     private int _eventLength;
     private bool _eventHasData;
     private bool _passThrough;
+    private bool _afterCr;
+    private bool _droppedLast;
     private int _lineStart;
 
     public bool DropUsageOnlyEvents { get; } = dropUsageOnlyEvents;
@@ -48,15 +50,34 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
         }
         while (!input.IsEmpty)
         {
-            var newline = input.IndexOf((byte)'\n');
-            var take = newline < 0 ? input.Length : newline + 1;
+            // A line ends at LF, CRLF or a lone CR. A CR that ends a read may be the first half of a CRLF: the LF
+            // that follows is kept with the bytes (it is the same line ending), not taken for an empty line.
+            var skipLf = _afterCr && input[0] == (byte)'\n';
+            _afterCr = false;
+            if (skipLf && _eventLength == 0)
+            {
+                // That CR ended an event, already released (or dropped): its LF follows it out (or with it).
+                if (DropUsageOnlyEvents && !_droppedLast) output?.Write(input[..1]);
+                input = input[1..];
+                continue;
+            }
+            var end = skipLf ? -1 : input.IndexOfAny((byte)'\n', (byte)'\r');
+            var take = skipLf ? 1
+                : end < 0 ? input.Length
+                : input[end] == (byte)'\r' && end + 1 < input.Length && input[end + 1] == (byte)'\n' ? end + 2
+                : end + 1;
             if (!Append(input[..take], output))
             {
                 if (DropUsageOnlyEvents) output?.Write(input[take..]);
                 return;
             }
             input = input[take..];
-            if (newline >= 0) EndLine(output);
+            if (skipLf) _lineStart = _eventLength;
+            else if (end >= 0)
+            {
+                _afterCr = take == end + 1 && input.IsEmpty && _event[_eventLength - 1] == (byte)'\r';
+                EndLine(output);
+            }
         }
     }
 
@@ -125,6 +146,7 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
             }
             _scanner.Reset();
         }
+        _droppedLast = drop;
         if (DropUsageOnlyEvents)
         {
             if (drop) Dropped++;

@@ -27,6 +27,7 @@ internal sealed record AuditRecord
     public long TimeoutMs { get; init; }
     public string? Shadow { get; init; }
     public long RequestBytes { get; init; }
+    /// <summary>Body bytes the client received: the relayed body, or the gateway's own error.</summary>
     public long ResponseBytes { get; init; }
     /// <summary>To the first response body byte; null when no body was relayed.</summary>
     public long? TtfbMs { get; init; }

@@ -25,7 +25,7 @@ internal enum ResponseDecision
 internal sealed class AttemptTransformer(
     BackendConfig backend,
     string? credential,
-    string? requestId,
+    string requestId,
     RouterTimers timers,
     Func<bool> anotherCandidateLeft,
     AttemptStreaming streaming,
@@ -53,7 +53,10 @@ internal sealed class AttemptTransformer(
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         UpstreamHeaders.Apply(proxyRequest, backend, credential, timers.ConnectTimeout);
-        if (requestId is not null) proxyRequest.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, requestId);
+        // The id the client is answered with and the audit line logs: the client's own when it was kept, else
+        // ours, never an invalid one it sent.
+        proxyRequest.Headers.Remove(UpstreamHeaders.RequestId);
+        proxyRequest.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, requestId);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)

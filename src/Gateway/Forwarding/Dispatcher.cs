@@ -225,7 +225,7 @@ internal sealed class Dispatcher(
             probeReported = true;
             backend.OnOutcome(AttemptVerdict.Success, null, null, wasProbe: true);
         } : null;
-        transformer = new AttemptTransformer(backend.Config, credential, RequestIdToForward(context), config.Timers, anotherCandidateLeft,
+        transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
             new AttemptStreaming(body.Stream, injectUsage), deadline, drain, onFirstByte, time);
         var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
         var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
@@ -281,10 +281,6 @@ internal sealed class Dispatcher(
     private static bool SupportsStreamOptions(PathString path)
         => path.Equals("/v1/chat/completions", StringComparison.Ordinal) || path.Equals("/v1/completions", StringComparison.Ordinal);
 
-    // The client's own x-request-id travels upstream with its other headers; a generated one is added.
-    private static string? RequestIdToForward(HttpContext context)
-        => context.Request.Headers.ContainsKey(UpstreamHeaders.RequestId) ? null : context.TraceIdentifier;
-
     /// <summary>True when a later candidate could be tried now, so a 429 is better answered by falling back than relayed.</summary>
     private bool AnotherCandidateLeft(RoutePlan plan, BackendRuntime[] candidates, int from)
     {
@@ -332,8 +328,11 @@ internal sealed class Dispatcher(
 
     private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRecord entry, Refusal refusal, long started, TimeSpan? retryAfter = null)
     {
+        var written = !context.Response.HasStarted;
         await OpenAIError.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfter, shouldRetry: refusal.RetryMayHelp ? null : false);
-        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started) };
+        // The client received the error body: its length is what the audit line counts.
+        var bytes = written ? context.Response.ContentLength ?? 0 : 0;
+        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started), ResponseBytes = bytes };
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

@@ -139,7 +139,7 @@ internal sealed class RelayedContent : HttpContent
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (_trailer is not null) return Count(DrainTrailer(buffer.Span));
+            if (_trailer is not null) return Count(DrainTrailer(buffer.Span), fromUpstream: false);
             if (buffer.IsEmpty) return await WaitForDataAsync(cancellationToken);
             while (true)
             {
@@ -155,7 +155,7 @@ internal sealed class RelayedContent : HttpContent
                 }
                 catch (RelayCut cut)
                 {
-                    return Count(Fail(buffer.Span, cut.Kind, cut.Message));
+                    return Count(Fail(buffer.Span, cut.Kind, cut.Message), fromUpstream: false);
                 }
 
                 if (read == 0)
@@ -219,14 +219,16 @@ internal sealed class RelayedContent : HttpContent
             }
         }
 
-        private int Count(int n)
+        // The error event the gateway writes at a cut is no sign of a working upstream: it never counts as
+        // the upstream's first byte (which releases a half-open probe's circuit).
+        private int Count(int n, bool fromUpstream = true)
         {
             if (n > 0)
             {
                 if (Bytes == 0)
                 {
                     FirstByteAt = _time.GetTimestamp();
-                    _options.OnFirstByte?.Invoke();
+                    if (fromUpstream) _options.OnFirstByte?.Invoke();
                 }
                 Bytes += n;
             }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Unicode;
 
 namespace LLMKube.Gateway.Forwarding;
@@ -13,6 +12,7 @@ namespace LLMKube.Gateway.Forwarding;
 internal sealed class RequestBody : IDisposable
 {
     private static readonly byte[] _includeUsage = "\"stream_options\":{\"include_usage\":true},"u8.ToArray();
+    private static readonly byte[] _includeUsageMember = "\"include_usage\":true"u8.ToArray();
 
     private byte[]? _buffer;
     private int _modelStart = -1;
@@ -196,12 +196,39 @@ internal sealed class RequestBody : IDisposable
 
     private static int ObjectStart(ReadOnlySpan<byte> body) => body.IndexOf((byte)'{');
 
-    // Rare: the client sent stream_options without include_usage: true. Rewrite that small object only.
+    // Rare: the client sent stream_options without include_usage: true. Rewrite that small object only: its
+    // other members are copied as they were sent, in order; include_usage is written once (true), even when
+    // the client repeated it. The body was validated, at most as deep as the validator allows.
     private static byte[] WithIncludeUsage(ReadOnlySpan<byte> streamOptions)
     {
-        var node = JsonNode.Parse(streamOptions) as JsonObject ?? [];
-        node["include_usage"] = true;
-        return JsonSerializer.SerializeToUtf8Bytes(node);
+        var output = new ArrayBufferWriter<byte>(streamOptions.Length + 24);
+        output.Write("{"u8);
+        var members = 0;
+        var written = false;
+        if (streamOptions[0] == (byte)'{')
+        {
+            var reader = new Utf8JsonReader(streamOptions, new JsonReaderOptions { MaxDepth = 1000 });
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var start = (int)reader.TokenStartIndex;
+                var isUsage = reader.ValueTextEquals("include_usage"u8);
+                reader.Read();
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+                if (isUsage && written) continue;
+                if (members++ > 0) output.Write(","u8);
+                if (isUsage) output.Write(_includeUsageMember);
+                else output.Write(streamOptions[start..(int)reader.BytesConsumed]);
+                written |= isUsage;
+            }
+        }
+        if (!written)
+        {
+            if (members > 0) output.Write(","u8);
+            output.Write(_includeUsageMember);
+        }
+        output.Write("}"u8);
+        return output.WrittenSpan.ToArray();
     }
 
     private static bool ReadIncludeUsage(ref Utf8JsonReader reader)

@@ -48,6 +48,8 @@ internal sealed partial class ShadowMirror(
                 content.Headers.TryAddWithoutValidation(header.Key, (IEnumerable<string?>)header.Value);
         }
         message.Content = content;
+        message.Headers.Remove(UpstreamHeaders.RequestId);
+        message.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, request.HttpContext.TraceIdentifier);
         UpstreamHeaders.Apply(message, config, credential, timers.ConnectTimeout);
         var headerBudget = ruleTimeout ?? config.Timeout ?? timers.ResponseHeaderTimeout;
         var total = headerBudget + (timers.MaxStreamDuration ?? TimeSpan.FromMinutes(10));

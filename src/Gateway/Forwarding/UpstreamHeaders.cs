@@ -6,7 +6,7 @@ namespace LLMKube.Gateway.Forwarding;
 /// <summary>Header rules shared by forwarded and mirrored requests.</summary>
 internal static class UpstreamHeaders
 {
-    /// <summary>The request id the gateway answers with and logs; sent upstream too when the client sent none.</summary>
+    /// <summary>The request id the gateway answers with, logs and sends upstream: the client's own when short and plain, else generated.</summary>
     public const string RequestId = "x-request-id";
 
     /// <summary>Inbound headers never copied upstream: hop-by-hop, framing, and the client's own credentials.</summary>
@@ -17,8 +17,8 @@ internal static class UpstreamHeaders
     };
 
     /// <summary>
-    /// Drops the client's <c>Authorization</c>, injects the backend's credential in its provider's
-    /// shape, and asks for a fresh connection to cloud backends.
+    /// Drops the client's <c>Authorization</c> and <c>Accept-Encoding</c>, injects the backend's credential in
+    /// its provider's shape, and asks for a fresh connection to cloud backends.
     /// </summary>
     public static void Apply(HttpRequestMessage request, BackendConfig backend, string? credential, TimeSpan connectTimeout)
     {
@@ -29,6 +29,8 @@ internal static class UpstreamHeaders
         // The client's own provider keys (Anthropic, Azure styles) never leave the gateway either.
         headers.Remove("x-api-key");
         headers.Remove("api-key");
+        // A compressed body would hide its usage from the gateway (OpenAI compresses when asked): plain bodies only.
+        headers.AcceptEncoding.Clear();
         if (credential is not null)
         {
             if (string.Equals(backend.Provider, "anthropic", StringComparison.OrdinalIgnoreCase))

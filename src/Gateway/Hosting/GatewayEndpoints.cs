@@ -40,7 +40,7 @@ public static class GatewayEndpoints
         }
         var routing = app.Services.GetRequiredService<RoutingState>();
         app.Map("/v1/models", context => Models(context, routing, id: null));
-        app.Map("/v1/models/{**id}", context => Models(context, routing, (string?)context.Request.RouteValues["id"] ?? ""));
+        app.Map("/v1/models/{**id}", context => Models(context, routing, ModelId(context)));
         app.MapFallback(context => OpenAIError.WriteAsync(context, 404, "not_found",
             $"unknown path {context.Request.Method} {context.Request.Path}; this gateway serves {string.Join(", ", RoutedPaths)} and /v1/models"));
         return app;
@@ -60,6 +60,10 @@ public static class GatewayEndpoints
         context.Response.ContentLength = body.Length;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(body).AsTask();
     }
+
+    // The server decodes every escape of the path but %2F; SDKs send the '/' of an id like org/model as %2F.
+    private static string ModelId(HttpContext context)
+        => ((string?)context.Request.RouteValues["id"] ?? "").Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     private static Task MethodNotAllowed(HttpContext context, string allow)
         => OpenAIError.WriteAsync(context, 405, "method_not_allowed", $"{context.Request.Method} is not allowed on {context.Request.Path}; use {allow}", allow: allow);

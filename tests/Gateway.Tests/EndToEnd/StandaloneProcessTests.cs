@@ -76,12 +76,16 @@ public sealed class StandaloneProcessTests
         upstream.Behavior = Behavior.Sse(5, TimeSpan.FromMilliseconds(20));
         var text = new StringBuilder();
         var updates = 0;
+        ChatTokenUsage? usage = null;
         await foreach (var update in client.GetChatClient("qwen3").CompleteChatStreamingAsync([new UserChatMessage("stream please")]))
         {
             updates++;
+            usage = update.Usage ?? usage;
             foreach (var part in update.ContentUpdate) text.Append(part.Text);
         }
-        Assert.Equal(5, updates);
+        // The SDK asks for the stream's usage: five chunks, then the usage chunk.
+        Assert.Equal(6, updates);
+        Assert.Equal(5, usage?.OutputTokenCount);
         Assert.NotEmpty(text.ToString());
 
         // The audit lines are on stdout, one per request, without any credential.

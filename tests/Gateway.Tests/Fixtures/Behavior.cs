@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -19,13 +20,21 @@ public abstract record Behavior
     public static Behavior Json(int status = 200, string? body = null, IReadOnlyDictionary<string, string>? headers = null) =>
         new JsonBehavior(status, body, headers);
 
+    /// <summary>
+    /// Answers 200 JSON (by default a <c>chat.completion</c> with usage), gzip-compressed with
+    /// <c>Content-Encoding: gzip</c> when the request accepts gzip, as OpenAI's API does; plain otherwise.
+    /// </summary>
+    public static Behavior CompressedJson(string? body = null) => new CompressedJsonBehavior(body);
+
     /// <summary>Answers <paramref name="status"/> with an optional body and <c>Retry-After: &lt;seconds&gt;</c>.</summary>
     public static Behavior Status(int status, string? body = null, TimeSpan? retryAfter = null) =>
         new StatusBehavior(status, body, retryAfter);
 
     /// <summary>
     /// Streams <paramref name="chunks"/> <c>chat.completion.chunk</c> events, flushing each and waiting
-    /// <paramref name="interval"/> between them, then <c>data: [DONE]</c> unless <paramref name="includeDone"/> is false.
+    /// <paramref name="interval"/> between them; when the request asked for it (<c>stream_options.include_usage</c>),
+    /// every chunk carries <c>"usage": null</c> and a usage-only chunk (<c>"choices": []</c>) follows, as OpenAI
+    /// streams; then <c>data: [DONE]</c> unless <paramref name="includeDone"/> is false.
     /// </summary>
     public static Behavior Sse(int chunks, TimeSpan interval, bool includeDone = true) =>
         new SseBehavior(chunks, interval, includeDone);
@@ -48,6 +57,12 @@ public abstract record Behavior
     /// <summary>Answers <c>text/event-stream</c> with lines that are not valid OpenAI SSE, then ends normally.</summary>
     public static Behavior MalformedSse() => new MalformedSseBehavior();
 
+    /// <summary>
+    /// Answers 200 <paramref name="contentType"/> and writes <paramref name="pieces"/> as they are, flushing
+    /// after each: a stream whose every byte the test chooses.
+    /// </summary>
+    public static Behavior Raw(IReadOnlyList<string> pieces, string contentType = "text/event-stream") => new RawBehavior(pieces, contentType);
+
     /// <summary>Waits <paramref name="delay"/> (before any header) and then behaves as <paramref name="then"/>.</summary>
     public static Behavior Delay(TimeSpan delay, Behavior then) => new DelayBehavior(delay, then);
 
@@ -60,6 +75,8 @@ public abstract record Behavior
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         await response.StartAsync(context.Cancellation);
+        // The headers are on the wire before any chunk: a stream that stalls or resets next has started.
+        await response.Body.FlushAsync(context.Cancellation);
     }
 
     private static async Task WriteChunksAsync(BehaviorContext context, int count, int total, TimeSpan interval)
@@ -71,7 +88,7 @@ public abstract record Behavior
                 await Task.Delay(interval, context.Cancellation);
             }
 
-            await WriteEventAsync(context, OpenAiPayloads.ChatCompletionChunk(context.Model, i, total));
+            await WriteEventAsync(context, OpenAiPayloads.ChatCompletionChunk(context.Model, i, total, context.IncludeUsage));
         }
     }
 
@@ -101,6 +118,31 @@ public abstract record Behavior
         }
     }
 
+    private sealed record CompressedJsonBehavior(string? Body) : Behavior
+    {
+        internal override async Task ExecuteAsync(BehaviorContext context)
+        {
+            var response = context.Http.Response;
+            var bytes = Encoding.UTF8.GetBytes(Body ?? OpenAiPayloads.ChatCompletion(context.Model));
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/json";
+            if (!context.Http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                await response.Body.WriteAsync(bytes, context.Cancellation);
+                return;
+            }
+
+            using var compressed = new MemoryStream();
+            using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(bytes);
+            }
+
+            response.Headers.ContentEncoding = "gzip";
+            await response.Body.WriteAsync(compressed.ToArray(), context.Cancellation);
+        }
+    }
+
     private sealed record StatusBehavior(int StatusCode, string? Body, TimeSpan? RetryAfter) : Behavior
     {
         internal override async Task ExecuteAsync(BehaviorContext context)
@@ -126,6 +168,11 @@ public abstract record Behavior
         {
             await StartSseAsync(context);
             await WriteChunksAsync(context, Chunks, Chunks, Interval);
+            if (context.IncludeUsage)
+            {
+                await WriteEventAsync(context, OpenAiPayloads.UsageChunk(context.Model, Chunks));
+            }
+
             if (IncludeDone)
             {
                 await WriteRawAsync(context, "data: [DONE]\n\n");
@@ -180,6 +227,21 @@ public abstract record Behavior
             await WriteRawAsync(context, "data: {\"id\":\"chatcmpl-fake\",\"choices\":[{\"delta\":\n\n");
             await WriteRawAsync(context, "event without a colon\ndata\n\n");
             await WriteRawAsync(context, "data: \u0001\u0002 not json at all }\n\n");
+        }
+    }
+
+    private sealed record RawBehavior(IReadOnlyList<string> Pieces, string ContentType) : Behavior
+    {
+        internal override async Task ExecuteAsync(BehaviorContext context)
+        {
+            var response = context.Http.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = ContentType;
+            await response.StartAsync(context.Cancellation);
+            foreach (var piece in Pieces)
+            {
+                await WriteRawAsync(context, piece);
+            }
         }
     }
 

@@ -216,7 +216,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         var behavior = _queue.TryDequeue(out var queued) ? queued : Behavior;
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _shutdown.Token);
-        var context = new BehaviorContext(http, OpenAiPayloads.ReadModel(body), cancellation.Token);
+        var context = new BehaviorContext(http, OpenAiPayloads.ReadModel(body), OpenAiPayloads.ReadIncludeUsage(body), cancellation.Token);
         var registration = http.RequestAborted.UnsafeRegister(_ => OnRequestAborted(context), null);
         try
         {

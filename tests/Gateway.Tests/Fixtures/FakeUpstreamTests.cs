@@ -105,6 +105,44 @@ public sealed class FakeUpstreamTests
     }
 
     [Fact]
+    public async Task Sse_AskedForUsage_EndsWithTheUsageOnlyChunk_AndChunksCarryUsageNull()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Behavior = Behavior.Sse(chunks: 3, interval: TimeSpan.Zero);
+        using var client = NewClient(upstream);
+
+        using var asked = await client.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"m","stream":true,"stream_options":{"include_usage":true}}""", Encoding.UTF8, "application/json"));
+        var events = await ReadAllEventsAsync(asked);
+        using var notAsked = await client.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"m","stream":true,"stream_options":{"include_usage":false}}""", Encoding.UTF8, "application/json"));
+        var plain = await ReadAllEventsAsync(notAsked);
+
+        Assert.Equal(5, events.Count);
+        Assert.All(events[..3], e => Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(e).RootElement.GetProperty("usage").ValueKind));
+        using var usage = JsonDocument.Parse(events[3]);
+        Assert.Equal(0, usage.RootElement.GetProperty("choices").GetArrayLength());
+        Assert.Equal(OpenAiPayloads.StreamPromptTokens, usage.RootElement.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(3, usage.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(OpenAiPayloads.StreamPromptTokens + 3, usage.RootElement.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        Assert.Equal(4, plain.Count);
+        Assert.All(plain[..3], e => Assert.False(JsonDocument.Parse(e).RootElement.TryGetProperty("usage", out _)));
+    }
+
+    [Fact]
+    public async Task Raw_WritesThePiecesAsGiven()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Behavior = Behavior.Raw(["data: {\"a\":", "1}\r\n\r\n", ": c\n\n"]);
+        using var client = NewClient(upstream);
+
+        using var response = await PostChatAsync(client, "m");
+
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("data: {\"a\":1}\r\n\r\n: c\n\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Sse_FlushesEachChunk_BeforeTheNextIsDue()
     {
         await using var upstream = await FakeUpstream.StartAsync();

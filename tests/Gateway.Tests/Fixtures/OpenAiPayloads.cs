@@ -9,6 +9,9 @@ internal static class OpenAiPayloads
     public const string DefaultModel = "fake-model";
     public const string CompletionId = "chatcmpl-fake";
 
+    /// <summary>The <c>prompt_tokens</c> of the usage chunk a stream ends with when asked for it.</summary>
+    public const int StreamPromptTokens = 7;
+
     /// <summary>The <c>model</c> field of a chat request, or <see cref="DefaultModel"/> when the body is not such JSON.</summary>
     public static string ReadModel(byte[] body)
     {
@@ -32,6 +35,25 @@ internal static class OpenAiPayloads
         }
     }
 
+    /// <summary>True when a request body asks for a stream's usage chunk (<c>stream_options.include_usage: true</c>).</summary>
+    public static bool ReadIncludeUsage(byte[] body)
+    {
+        // JsonDocument, not JsonNode: bodies with duplicate keys (which JsonObject refuses) are read too.
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("stream_options", out var options)
+                && options.ValueKind == JsonValueKind.Object
+                && options.TryGetProperty("include_usage", out var value)
+                && value.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     public static string ChatCompletion(string model) => new JsonObject
     {
         ["id"] = CompletionId,
@@ -48,7 +70,8 @@ internal static class OpenAiPayloads
     }.ToJsonString();
 
     /// <summary>Chunk <paramref name="index"/> of <paramref name="total"/>; the first carries the role, the last the finish reason.</summary>
-    public static string ChatCompletionChunk(string model, int index, int total)
+    /// <remarks>With <paramref name="includeUsage"/>, the chunk carries <c>"usage": null</c>, as OpenAI's do when the usage chunk was asked for.</remarks>
+    public static string ChatCompletionChunk(string model, int index, int total, bool includeUsage = false)
     {
         var delta = new JsonObject();
         if (index == 0)
@@ -57,7 +80,7 @@ internal static class OpenAiPayloads
         }
 
         delta["content"] = $"token{index} ";
-        return new JsonObject
+        var chunk = new JsonObject
         {
             ["id"] = CompletionId,
             ["object"] = "chat.completion.chunk",
@@ -69,6 +92,31 @@ internal static class OpenAiPayloads
                 ["delta"] = delta,
                 ["finish_reason"] = index == total - 1 ? "stop" : null,
             }),
-        }.ToJsonString();
+        };
+        if (includeUsage)
+        {
+            chunk["usage"] = null;
+        }
+
+        return chunk.ToJsonString();
     }
+
+    /// <summary>
+    /// OpenAI's last chunk of a stream whose request asked for usage: no choices, the counts;
+    /// <paramref name="completionTokens"/> is the number of chunks sent.
+    /// </summary>
+    public static string UsageChunk(string model, int completionTokens) => new JsonObject
+    {
+        ["id"] = CompletionId,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["model"] = model,
+        ["choices"] = new JsonArray(),
+        ["usage"] = new JsonObject
+        {
+            ["prompt_tokens"] = StreamPromptTokens,
+            ["completion_tokens"] = completionTokens,
+            ["total_tokens"] = StreamPromptTokens + completionTokens,
+        },
+    }.ToJsonString();
 }

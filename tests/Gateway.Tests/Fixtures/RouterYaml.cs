@@ -14,6 +14,26 @@ public static class RouterYaml
 
     public static string Local(string name, int port, string extra = "") => Local(name, new Uri($"http://127.0.0.1:{port}"), extra);
 
+    /// <summary>An InferenceService <c>{ns}/{name}</c> serving at <c>127.0.0.1:{port}</c>, followed by a document separator.</summary>
+    public static string InferenceService(string name, int port, string ns = "default") => $$"""
+        apiVersion: inference.llmkube.dev/v1alpha1
+        kind: InferenceService
+        metadata: { name: {{name}}, namespace: {{ns}} }
+        spec:
+          modelRef: m
+          endpoint: { port: {{port}} }
+        ---
+
+        """;
+
+    /// <summary>A backend reaching the InferenceService <paramref name="service"/>: no model override, the body goes as sent.</summary>
+    public static string ServiceBackend(string name, string service, string extra = "") => $$"""
+          - name: {{name}}
+            inferenceServiceRef: { name: {{service}} }
+        {{Indent(extra, 4)}}
+
+        """;
+
     /// <summary>A ModelRouter <c>default/test</c> with the given backends and rules blocks.</summary>
     public static string Router(string backends, string rules = "", string specExtra = "") => $"""
         apiVersion: inference.llmkube.dev/v1alpha1

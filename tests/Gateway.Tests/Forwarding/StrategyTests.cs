@@ -6,7 +6,7 @@ using LLMKube.Gateway.Tests.Fixtures;
 namespace LLMKube.Gateway.Tests.Forwarding;
 
 /// <summary>
-/// The <c>weighted</c> and <c>shadow</c> strategies (implemented, not inert): weighted
+/// The <c>weighted</c> and <c>shadow</c> strategies: weighted
 /// draws the first candidate by weight and still falls back; shadow answers from the primary and sends
 /// a background copy to the shadow backend that can never delay or fail the client.
 /// </summary>

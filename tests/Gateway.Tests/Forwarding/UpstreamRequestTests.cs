@@ -19,16 +19,7 @@ public sealed class UpstreamRequestTests
 
     private const string LiteLlmKeyVariable = "LITELLM_MASTER_KEY";
 
-    private static string Service(string name, int port) => $$"""
-        apiVersion: inference.llmkube.dev/v1alpha1
-        kind: InferenceService
-        metadata: { name: {{name}}, namespace: team }
-        spec:
-          modelRef: m
-          endpoint: { port: {{port}} }
-        ---
-
-        """;
+    private static string Service(string name, int port) => RouterYaml.InferenceService(name, port, "team");
 
     private static string Secret(string name, string key, string value) => $$"""
         apiVersion: v1
