@@ -16,5 +16,5 @@ internal sealed class GatewayResources(CredentialStore credentials, GatewayMode 
             yield return $"{source}: ModelRouter {mode.Router} not found";
     }
 
-    public void Applied(ResourceSet resources) => credentials.Load(resources.Secrets);
+    public void Apply(ResourceSet resources) => credentials.Load(resources.Secrets);
 }

@@ -9,6 +9,9 @@ public interface IResourceConsumer
     /// <summary>Problems that make this set unusable for the host; any problem refuses the whole set.</summary>
     IEnumerable<string> Check(ResourceSet resources, string source);
 
-    /// <summary>Called once the set has been applied to the grains.</summary>
-    void Applied(ResourceSet resources);
+    /// <summary>
+    /// Takes the accepted set, just before its routers are applied to the grains: a router that routes at
+    /// once (and its first health check) must already find the Secrets it references.
+    /// </summary>
+    void Apply(ResourceSet resources);
 }

@@ -87,8 +87,8 @@ public sealed partial class ResourceSync(
     private async Task ApplyAsync(CompiledResources resources)
     {
         foreach (var warning in resources.Warnings) LogWarning(warning);
+        foreach (var consumer in consumers) consumer.Apply(resources.Resources);
         foreach (var config in resources.Configs) await grains.GetGrain<IRouterGrain>(config.Router.ToString()).Apply(config);
-        foreach (var consumer in consumers) consumer.Applied(resources.Resources);
         LogApplied(resources.Configs.Count, string.Join(", ", resources.Configs.Select(c => c.Router)));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LLMKube.Gateway.Tests.Fixtures;
+using LLMKube.Grains.Backends;
 
 namespace LLMKube.Gateway.Tests.Errors;
 
@@ -66,6 +67,8 @@ public sealed class RefusalTests
             "proxy: { quarantineDuration: 5m, consecutive5xxThreshold: 1, panicMode: false }"), fakeClock: true);
         primary.Behavior = Behavior.Status(500);
         using (var failed = await host.SendAsync()) Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        // The grain times the quarantine by the shared fake clock: let it see the failure before the clock moves.
+        await host.WaitForPlanAsync(p => p.Snapshot.Backends["primary"].State == CircuitState.Open);
 
         host.Clock!.Advance(TimeSpan.FromSeconds(10));
         using (var early = await host.SendAsync())
