@@ -6,7 +6,8 @@ namespace LLMKube.Bench.Infrastructure;
 /// The benchmark's upstream: an OpenAI-shaped server with a fixed latency and an SSE mode. Each request
 /// may override the behaviour with headers (forwarded by the gateway): <c>x-bench-latency-ms</c>,
 /// <c>x-bench-sse-chunks</c>, <c>x-bench-sse-interval-ms</c>, <c>x-bench-reset</c>, <c>x-bench-status</c>.
-/// <c>GET /_stats</c> answers how many requests arrived; <c>POST /_mode?status=N</c> forces a status.
+/// <c>GET /_stats</c> answers how many requests arrived; <c>POST /_mode?status=N</c> forces a status. A stream
+/// that asked for <c>stream_options.include_usage</c> ends with OpenAI's usage-only chunk.
 /// Runs in its own process (<c>bench upstream</c>).
 /// </summary>
 public static class BenchUpstream
@@ -15,6 +16,8 @@ public static class BenchUpstream
         """{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""");
     private static readonly byte[] Chunk = Encoding.UTF8.GetBytes(
         "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"bench\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok \"}}]}\n\n");
+    private static readonly byte[] UsageChunk = Encoding.UTF8.GetBytes(
+        "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"bench\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":5,\"total_tokens\":6}}\n\n");
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
     private static long _requests;
     private static volatile int _forcedStatus;
@@ -34,7 +37,10 @@ public static class BenchUpstream
         {
             Interlocked.Increment(ref _requests);
             var headers = context.Request.Headers;
-            await context.Request.Body.CopyToAsync(Stream.Null);
+            // Read the body as an OpenAI server would, to answer stream_options.include_usage like one.
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            var includeUsage = body.GetBuffer().AsSpan(0, (int)body.Length).IndexOf("\"include_usage\":true"u8) >= 0;
             if (reset || headers.ContainsKey("x-bench-reset")) { context.Abort(); return; }
             if (_forcedStatus > 0) { context.Response.StatusCode = _forcedStatus; return; }
             var latency = int.TryParse(headers["x-bench-latency-ms"], out var l) ? l : latencyMs;
@@ -50,6 +56,7 @@ public static class BenchUpstream
                     await context.Response.Body.WriteAsync(Chunk, context.RequestAborted);
                     await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
+                if (includeUsage) await context.Response.Body.WriteAsync(UsageChunk, context.RequestAborted);
                 await context.Response.Body.WriteAsync(Done, context.RequestAborted);
                 return;
             }
