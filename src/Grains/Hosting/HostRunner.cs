@@ -50,6 +50,9 @@ public static partial class HostRunner
     /// <summary>Any other failure to start; the message (and, for an unexpected error, its stack) says why.</summary>
     public const int ExitFailed = 1;
 
+    // Time for services that do honour the host's cancellation to finish once the stop budget is over.
+    private static readonly TimeSpan _stopGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Builds and runs the application; returns the process exit code.</summary>
     public static async Task<int> RunAsync(Func<WebApplication> build, Func<IServiceProvider, string> describe)
     {
@@ -71,11 +74,28 @@ public static partial class HostRunner
             await Console.Error.WriteLineAsync(message);
             return code;
         }
-        await using (app)
+        await WhenStoppingAsync(app.Services.GetRequiredService<IHostApplicationLifetime>());
+        // The host cancels its services' stop at the budget, but not every service honours that at once: Orleans'
+        // membership keeps retrying an unreachable Redis for a minute per stage. Past the budget, exit without them.
+        var budget = app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
+        var stop = app.StopAsync();
+        if (await Task.WhenAny(stop, Task.Delay(budget + _stopGrace, app.Services.GetRequiredService<TimeProvider>())) != stop)
         {
-            await app.WaitForShutdownAsync();
+            LogStopAbandoned(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LLMKube"), budget.TotalSeconds);
+            // Disposing would wait for the same services; only the log is flushed, so the line above is written.
+            foreach (var provider in app.Services.GetServices<ILoggerProvider>()) provider.Dispose();
             return 0;
         }
+        await stop;
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static async Task WhenStoppingAsync(IHostApplicationLifetime lifetime)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        await stopping.Task;
     }
 
     private static string? Invalid(Exception ex) => ex switch
@@ -121,4 +141,7 @@ public static partial class HostRunner
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Description}: listening on {Addresses}")]
     private static partial void LogStarted(ILogger logger, string description, string addresses);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "stop not finished within its budget of {Seconds} s (Shutdown:Delay, Shutdown:DrainTimeout in the gateway, Shutdown:StopTimeout): exiting without waiting for the rest")]
+    private static partial void LogStopAbandoned(ILogger logger, double seconds);
 }

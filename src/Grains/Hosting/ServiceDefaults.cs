@@ -22,9 +22,11 @@ public static class ServiceDefaults
     /// <summary>
     /// Adds the shared defaults. Precedence, highest first: <paramref name="settings"/> (the command line's
     /// short forms), <c>--Section:Key=value</c> tokens in <paramref name="args"/>, <c>LLMKUBE_</c> environment
-    /// variables, appsettings.
+    /// variables, appsettings. <paramref name="drainsRequests"/>: the process relays client requests, which
+    /// <c>Shutdown:DrainTimeout</c> lets finish on SIGTERM (the gateway).
     /// </summary>
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string[] args, IDictionary<string, string?> settings)
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string[] args, IDictionary<string, string?> settings,
+        bool drainsRequests)
     {
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
@@ -49,12 +51,13 @@ public static class ServiceDefaults
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section))
+            .Configure(o => o.DrainsRequests = drainsRequests)
             .Validate(o => o.Delay >= TimeSpan.Zero && o.DrainTimeout >= TimeSpan.Zero && o.StopTimeout >= TimeSpan.Zero,
                 "Shutdown:Delay, Shutdown:DrainTimeout and Shutdown:StopTimeout must not be negative")
             .ValidateOnStart();
-        // The host's stop budget covers the delay, the drain and a clean stop of the rest; past it the host gives up.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
-            host.ShutdownTimeout = shutdown.Value.Delay + shutdown.Value.DrainTimeout + shutdown.Value.StopTimeout);
+        // The host's stop budget covers the delay, the drain and a clean stop of the rest; past it the host gives up
+        // (and HostRunner exits without waiting for services that ignore the host's cancellation).
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Budget);
         builder.Services.AddSingleton<GracefulShutdown>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
         return builder;
