@@ -37,7 +37,7 @@ public static class GatewayCommand
             var settings = new Dictionary<string, string?> { ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:8080" };
             if (parse.GetValue(resources) is { } path) settings["Gateway:Resources"] = path;
             if (parse.GetValue(router) is { } name) settings["Gateway:Router"] = name;
-            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
+            if (parse.GetValue(logFormat) is { } format) settings[ServiceDefaults.FormatterKey] = format == "json" ? "json" : "simple";
             if (parse.GetValue(redis) is { } endpoint)
             {
                 if (parse.GetValue(standalone))

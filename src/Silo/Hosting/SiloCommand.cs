@@ -35,7 +35,7 @@ public static class SiloCommand
             if (parse.GetValue(resources) is { } path) settings["Silo:Resources"] = path;
             if (parse.GetValue(siloPort) is { } sp) settings["Silo:SiloPort"] = sp.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(gatewayPort) is { } gp) settings["Silo:GatewayPort"] = gp.ToString(CultureInfo.InvariantCulture);
-            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
+            if (parse.GetValue(logFormat) is { } format) settings[ServiceDefaults.FormatterKey] = format == "json" ? "json" : "simple";
             return await HostRunner.RunAsync(() => SiloApp.Build(configuration, settings), _ => "silo");
         });
         return root;
