@@ -64,6 +64,13 @@ public static partial class HostRunner
             services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => LogListening(services, describe(services)));
             await app.StartAsync();
         }
+        catch (Exception ex) when (app is not null && StoppedWhileStarting(app.Services, ex))
+        {
+            // SIGTERM or Ctrl+C before start-up completed (a cluster client still looking for its cluster): the host
+            // cancelled its start because it was asked to stop, which is no failure.
+            FlushLog(app.Services);
+            return 0;
+        }
         catch (Exception ex)
         {
             // The process exits without stopping what did start (a co-hosted silo, a cluster client): stopping a
@@ -83,12 +90,22 @@ public static partial class HostRunner
         {
             LogStopAbandoned(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("LLMKube"), budget.TotalSeconds);
             // Disposing would wait for the same services; only the log is flushed, so the line above is written.
-            foreach (var provider in app.Services.GetServices<ILoggerProvider>()) provider.Dispose();
+            FlushLog(app.Services);
             return 0;
         }
         await stop;
         await app.DisposeAsync();
         return 0;
+    }
+
+    private static bool StoppedWhileStarting(IServiceProvider services, Exception ex)
+        => services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested
+           && (ex is OperationCanceledException || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(e => e is OperationCanceledException)));
+
+    // The console logger writes from a queue; exiting without disposing the host would drop its last lines.
+    private static void FlushLog(IServiceProvider services)
+    {
+        foreach (var provider in services.GetServices<ILoggerProvider>()) provider.Dispose();
     }
 
     private static async Task WhenStoppingAsync(IHostApplicationLifetime lifetime)

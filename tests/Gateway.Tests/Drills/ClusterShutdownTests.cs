@@ -89,6 +89,19 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
     }
 
     [Fact]
+    public async Task Sigterm_WhileTheGatewayStillLooksForItsCluster_IsAStopNotAFailedStart()
+    {
+        // No silo in this cluster: the gateway listens (not ready) and keeps retrying, as during a rollout.
+        await using var gateway = await ServiceProcess.GatewayAsync(["--redis", Redis.Endpoint, "--router", Router], waitReady: false,
+            environment: ClusterEnvironment);
+        await gateway.WaitForLogAsync("cluster not reachable yet, retrying", _patience);
+
+        await AssertStopsAsync(gateway, TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("failed to start", gateway.Stderr);
+        Assert.DoesNotContain(gateway.StderrLines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Sigterm_WithRedisGone_SiloExitsWithinItsStopTimeout()
     {
         var stopTimeout = TimeSpan.FromSeconds(2);
