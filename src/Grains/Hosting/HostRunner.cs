@@ -119,6 +119,9 @@ public static partial class HostRunner
     {
         ResourceLoadException => ex.Message,
         OptionsValidationException options => string.Join(Environment.NewLine, options.Failures),
+        // The configuration binder's own message names the key and the value: "Failed to convert configuration value
+        // 'abc' at 'Gateway:MaxJsonDepth' to type 'System.Int32'." (it throws no type of its own).
+        InvalidOperationException when ex.Message.StartsWith("Failed to convert configuration value ", StringComparison.Ordinal) => ex.Message,
         AggregateException { InnerExceptions: var inner } when inner.All(e => Invalid(e) is not null)
             => string.Join(Environment.NewLine, inner.Select(e => Invalid(e))),
         _ => null,

@@ -87,10 +87,16 @@ public sealed class StartupOutputTests : IDisposable
     [Fact]
     public async Task InvalidGatewayOption_RefusedAtStart_NamingTheKey_AndExitCode2()
     {
-        await using var gateway = await RefusedAsync(["--resources", _resources, "--Gateway:MaxJsonDepth=0"]);
+        var runs = await Task.WhenAll(
+            RefusedAsync(["--resources", _resources, "--Gateway:MaxJsonDepth=0"]),
+            RefusedAsync(["--resources", _resources, "--Gateway:MaxJsonDepth=deep"]));
+        await using var outOfRange = runs[0];
+        await using var notANumber = runs[1];
 
-        Assert.Equal(2, gateway.ExitCode);
-        Assert.Equal("Gateway:MaxJsonDepth must be between 1 and 1000; got 0", Assert.Single(gateway.StderrLines));
+        Assert.Equal(2, outOfRange.ExitCode);
+        Assert.Equal("Gateway:MaxJsonDepth must be between 1 and 1000; got 0", Assert.Single(outOfRange.StderrLines));
+        Assert.Equal(2, notANumber.ExitCode);
+        Assert.Equal("Failed to convert configuration value 'deep' at 'Gateway:MaxJsonDepth' to type 'System.Int32'.", Assert.Single(notANumber.StderrLines));
     }
 
     [Fact]
