@@ -53,6 +53,13 @@ public static partial class HostRunner
     // Time for services that do honour the host's cancellation to finish once the stop budget is over.
     private static readonly TimeSpan _stopGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>Refuses to start over the command line's problems: each on a line of stderr, and <see cref="ExitInvalid"/>.</summary>
+    public static async Task<int> RefuseAsync(IEnumerable<string> problems)
+    {
+        foreach (var problem in problems) await Console.Error.WriteLineAsync(problem);
+        return ExitInvalid;
+    }
+
     /// <summary>Builds and runs the application; returns the process exit code.</summary>
     public static async Task<int> RunAsync(Func<WebApplication> build, Func<IServiceProvider, string> describe)
     {

@@ -57,12 +57,19 @@ public sealed class StartupOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task UnknownOption_OneLineAndExitCode2()
+    public async Task UnknownOptionOrRefusedValue_ProblemOnStderr_AndExitCode2()
     {
-        await using var gateway = await RefusedAsync(["--resources", _resources, "--bogus"]);
+        var runs = await Task.WhenAll(
+            RefusedAsync(["--resources", _resources, "--bogus"]),
+            RefusedAsync(["--resources", _resources, "--log-format", "xml"]));
+        await using var unknown = runs[0];
+        await using var refused = runs[1];
 
-        Assert.Equal(2, gateway.ExitCode);
-        Assert.Equal("unknown option(s): --bogus; see --help", Assert.Single(gateway.StderrLines));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("unknown option(s): --bogus; see --help", Assert.Single(unknown.StderrLines));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith("Argument 'xml' not recognized. Must be one of:", refused.StderrLines[0]);
+        Assert.Empty(refused.StdoutLines); // no help text on the audit stream
     }
 
     [Fact]
