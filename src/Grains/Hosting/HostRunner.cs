@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace LLMKube.Grains.Hosting;
 
@@ -83,7 +84,7 @@ public static partial class HostRunner
             // The process exits without stopping what did start (a co-hosted silo, a cluster client): stopping a
             // half-started Orleans host only adds warnings to the one line below, and exiting releases it all.
             var (code, message) = Invalid(ex) is { } invalid ? (ExitInvalid, invalid)
-                : CannotListen(ex) is { } listen ? (ExitCannotListen, listen)
+                : CannotListen(ex, app?.Services) is { } listen ? (ExitCannotListen, listen)
                 : (ExitFailed, $"failed to start: {ex}");
             await Console.Error.WriteLineAsync(message);
             return code;
@@ -134,7 +135,7 @@ public static partial class HostRunner
         _ => null,
     };
 
-    private static string? CannotListen(Exception ex)
+    private static string? CannotListen(Exception ex, IServiceProvider? services)
     {
         for (var e = ex; e is not null; e = e.InnerException)
         {
@@ -144,19 +145,30 @@ public static partial class HostRunner
                 System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied } => "permission denied",
                 _ => null,
             };
-            if (reason is not null) return $"cannot listen on {Address(ex)}: {reason}; choose another address with --urls";
+            if (reason is null) continue;
+            return KestrelAddress(ex) is { } address
+                ? $"cannot listen on {address}: {reason}; choose another address with --urls"
+                : $"cannot listen on {OrleansPorts(services)}: {reason}; choose free ones (silo: --silo-port, --gateway-port; standalone gateway: --Gateway:SiloPort, 0 picks one)";
         }
         return null;
     }
 
     // Kestrel says "Failed to bind to address http://127.0.0.1:8080: address already in use."
-    private static string Address(Exception ex)
+    private static string? KestrelAddress(Exception ex)
     {
         const string prefix = "Failed to bind to address ";
         var message = ex.Message;
-        if (!message.StartsWith(prefix, StringComparison.Ordinal)) return "the configured address";
+        if (!message.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var end = message.IndexOf(": ", prefix.Length, StringComparison.Ordinal);
         return end > 0 ? message[prefix.Length..end] : message[prefix.Length..].TrimEnd('.');
+    }
+
+    // Orleans' listeners fail without naming their endpoint: name the ports it was configured with.
+    private static string OrleansPorts(IServiceProvider? services)
+    {
+        var endpoints = services?.GetService<IOptions<EndpointOptions>>()?.Value;
+        var ports = endpoints is null ? [] : new[] { ("silo port", endpoints.SiloPort), ("gateway port", endpoints.GatewayPort) }.Where(p => p.Item2 > 0).ToArray();
+        return ports.Length == 0 ? "an Orleans port" : string.Join(" or ", ports.Select(p => $"{p.Item1} {p.Item2}"));
     }
 
     private static void LogListening(IServiceProvider services, string description)

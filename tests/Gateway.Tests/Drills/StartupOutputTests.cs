@@ -49,11 +49,19 @@ public sealed class StartupOutputTests : IDisposable
         taken.Start();
         var port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        await using var gateway = await RefusedAsync(["--resources", _resources], listen: new Uri($"http://127.0.0.1:{port}"));
+        var runs = await Task.WhenAll(
+            RefusedAsync(["--resources", _resources], listen: new Uri($"http://127.0.0.1:{port}")),
+            RefusedAsync(["--resources", _resources, $"--Gateway:SiloPort={port}"]));
+        await using var http = runs[0];
+        await using var silo = runs[1];
 
-        Assert.Equal(3, gateway.ExitCode);
-        Assert.Equal($"cannot listen on http://127.0.0.1:{port}: address already in use; choose another address with --urls", Assert.Single(gateway.StderrLines));
-        Assert.Empty(gateway.StdoutLines);
+        Assert.Equal(3, http.ExitCode);
+        Assert.Equal($"cannot listen on http://127.0.0.1:{port}: address already in use; choose another address with --urls", Assert.Single(http.StderrLines));
+        Assert.Empty(http.StdoutLines);
+        // The co-hosted silo's port: Orleans logs its own failure first; the last line names the port and the setting.
+        Assert.Equal(3, silo.ExitCode);
+        Assert.StartsWith($"cannot listen on silo port {port}: address already in use; choose free ones", silo.StderrLines[^1]);
+        Assert.Contains("--Gateway:SiloPort", silo.StderrLines[^1]);
     }
 
     [Fact]
