@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using LLMKube.Gateway.Tests.Fixtures;
+using LLMKube.Gateway.Tests.Mock;
 using LLMKube.Grains.Cluster;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -42,23 +43,15 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
              .. resources is null ? Array.Empty<string>() : ["--resources", resources], .. settings],
             environment: ClusterEnvironment);
 
-    private static string MockRouter(string model) => $$"""
-        apiVersion: inference.llmkube.dev/v1alpha1
-        kind: ModelRouter
-        metadata: { name: test, namespace: default }
-        spec:
-          backends:
-          - name: mock
-            external: { provider: mock, model: {{model}} }
-          defaultRoute: mock
-        """;
+    // Mock backends answer in-process; the second one changes the model list the gateway serves.
+    private static string MockRouter(bool second) => MockHttp.Router(MockHttp.Backend("echo") + (second ? MockHttp.Backend("second") : ""));
 
     [Fact]
     public async Task Sigterm_SiloLeavesTheClusterGracefully_TheOtherSiloKeepsServing_AndTheClusterGatewayExitsZero()
     {
         var resources = Directory.CreateTempSubdirectory("llmkube-leave-").FullName;
         var file = Path.Combine(resources, "router.yaml");
-        await File.WriteAllTextAsync(file, MockRouter("m1"));
+        await File.WriteAllTextAsync(file, MockRouter(second: false));
         int portA = SiloHost.FreePort(), portB = SiloHost.FreePort();
         var starting = new[] { StartSiloAsync(portA, resources), StartSiloAsync(portB, resources) };
         await Task.WhenAll(starting);
@@ -66,7 +59,9 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
         await using var siloB = await starting[1];
         await using var gateway = await ServiceProcess.GatewayAsync(["--redis", Redis.Endpoint, "--router", Router], environment: ClusterEnvironment);
         using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
-        Assert.Contains("\"m1\"", await client.GetStringAsync("/v1/models"));
+        var models = await client.GetStringAsync("/v1/models");
+        Assert.Contains("echo-model", models);
+        Assert.DoesNotContain("second-model", models);
 
         // Silo A leaves: exit 0 at once, and the cluster (silo B's view) records it as dead, not merely missing.
         await AssertStopsAsync(siloA, TimeSpan.FromSeconds(10));
@@ -75,8 +70,8 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
         Assert.Equal(SiloStatus.Active, members.Single(m => m.Key.Endpoint.Port == portB).Value);
 
         // The cluster still works end to end: a changed resource reaches the gateway through silo B.
-        await File.WriteAllTextAsync(file, MockRouter("m2"));
-        await WaitAsync(async () => (await client.GetStringAsync("/v1/models")).Contains("\"m2\"", StringComparison.Ordinal),
+        await File.WriteAllTextAsync(file, MockRouter(second: true));
+        await WaitAsync(async () => (await client.GetStringAsync("/v1/models")).Contains("second-model", StringComparison.Ordinal),
             () => $"the gateway never listed the new model:\n{siloB.Stderr}\n{gateway.Stderr}");
         using (var served = await client.SendAsync(Chat.Request("anything")))
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);

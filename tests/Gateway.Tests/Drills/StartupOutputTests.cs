@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LLMKube.Gateway.Tests.Fixtures;
+using LLMKube.Gateway.Tests.Mock;
 
 namespace LLMKube.Gateway.Tests.Drills;
 
@@ -19,16 +20,7 @@ public sealed class StartupOutputTests : IDisposable
     public StartupOutputTests()
     {
         // A mock backend answers in-process: a clean start needs nothing else.
-        File.WriteAllText(Path.Combine(_resources, "router.yaml"), """
-            apiVersion: inference.llmkube.dev/v1alpha1
-            kind: ModelRouter
-            metadata: { name: test, namespace: default }
-            spec:
-              backends:
-              - name: mock
-                external: { provider: mock, model: m }
-              defaultRoute: mock
-            """);
+        File.WriteAllText(Path.Combine(_resources, "router.yaml"), MockHttp.Router(MockHttp.Backend("echo")));
     }
 
     public void Dispose() => Directory.Delete(_resources, recursive: true);
