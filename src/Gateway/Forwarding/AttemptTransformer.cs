@@ -49,6 +49,16 @@ internal sealed class AttemptTransformer(
     /// <summary>The relayed body, once <see cref="Decision"/> is <see cref="ResponseDecision.Relay"/>.</summary>
     public RelayedContent? Relay { get; private set; }
 
+    /// <summary>
+    /// The drain deadline passed: an attempt still waiting for its response ends now. A body already being
+    /// relayed is left to its <see cref="RelayedContent"/>, which ends it with an SSE <c>error</c> event; cancelling
+    /// the attempt's token there would make YARP abort the client connection before that event is sent.
+    /// </summary>
+    public void OnDrainDeadline()
+    {
+        if (Relay is null) headerDeadline.Cancel();
+    }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);

@@ -214,7 +214,6 @@ internal sealed class Dispatcher(
         var attemptStart = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(budget, time);
         var drain = shutdown.DrainDeadline;
-        using var drainRegistration = drain.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline);
         var probeReported = false;
         AttemptTransformer? transformer = null;
         Action? onFirstByte = probe ? () =>
@@ -227,6 +226,7 @@ internal sealed class Dispatcher(
         } : null;
         transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
             new AttemptStreaming(body.Stream, injectUsage), deadline, drain, onFirstByte, time);
+        using var drainRegistration = drain.UnsafeRegister(static s => ((AttemptTransformer)s!).OnDrainDeadline(), transformer);
         var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
         var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
 

@@ -12,7 +12,7 @@ public static class GatewayApp
     public static WebApplication Build(string[] args, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.AddServiceDefaults(args, settings);
+        builder.AddServiceDefaults(args, settings, drainsRequests: true);
         var mode = GatewayMode.Resolve(builder.Configuration);
         builder.AddGatewayCore(mode);
         if (mode.Standalone) builder.AddStandaloneMode(mode);

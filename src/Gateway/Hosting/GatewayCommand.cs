@@ -29,22 +29,15 @@ public static class GatewayCommand
         root.SetAction(async (parse, _) =>
         {
             var (configuration, unknown) = HostRunner.SplitUnmatched(parse.UnmatchedTokens);
-            if (unknown.Count > 0)
-            {
-                await Console.Error.WriteLineAsync($"unknown option(s): {string.Join(" ", unknown)}; see --help");
-                return HostRunner.ExitInvalid;
-            }
+            if (unknown.Count > 0) return await HostRunner.RefuseAsync([$"unknown option(s): {string.Join(" ", unknown)}; see --help"]);
             var settings = new Dictionary<string, string?> { ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:8080" };
             if (parse.GetValue(resources) is { } path) settings["Gateway:Resources"] = path;
             if (parse.GetValue(router) is { } name) settings["Gateway:Router"] = name;
-            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
+            if (parse.GetValue(logFormat) is { } format) settings[ServiceDefaults.FormatterKey] = format == "json" ? "json" : "simple";
             if (parse.GetValue(redis) is { } endpoint)
             {
                 if (parse.GetValue(standalone))
-                {
-                    await Console.Error.WriteLineAsync("--standalone and --redis exclude each other: standalone co-hosts its own silo, --redis joins a cluster");
-                    return HostRunner.ExitInvalid;
-                }
+                    return await HostRunner.RefuseAsync(["--standalone and --redis exclude each other: standalone co-hosts its own silo, --redis joins a cluster"]);
                 settings["Cluster:Redis"] = endpoint;
             }
             return await HostRunner.RunAsync(() => GatewayApp.Build(configuration, settings), Describe);
@@ -54,7 +47,13 @@ public static class GatewayCommand
 
     /// <summary>Parses and runs; the host, not the command line, handles SIGTERM and Ctrl+C.</summary>
     public static Task<int> RunAsync(string[] args)
-        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    {
+        var parse = Create().Parse(args);
+        // A value the command line refuses is invalid configuration like any other: exit 2, the problem on stderr.
+        return parse.Errors.Count > 0
+            ? HostRunner.RefuseAsync(parse.Errors.Select(e => e.Message))
+            : parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 
     private static string Describe(IServiceProvider services)
     {

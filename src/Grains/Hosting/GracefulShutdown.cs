@@ -51,7 +51,8 @@ public sealed partial class GracefulShutdown : IHostedLifecycleService, IDisposa
     {
         if (_stopping) return;
         _stopping = true;
-        LogStopping(_options.Delay.TotalSeconds, _options.DrainTimeout.TotalSeconds);
+        if (_options.DrainsRequests) LogStopping(_options.Delay.TotalSeconds, _options.DrainTimeout.TotalSeconds);
+        else LogStoppingWithoutDrain(_options.Delay.TotalSeconds, _options.StopTimeout.TotalSeconds);
         _timer = _time.CreateTimer(_ => EndServing(), null, _options.Delay, Timeout.InfiniteTimeSpan);
     }
 
@@ -91,4 +92,7 @@ public sealed partial class GracefulShutdown : IHostedLifecycleService, IDisposa
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "stopping: not ready now, serving for {DelaySeconds} s more, then draining in-flight requests for up to {DrainSeconds} s")]
     private partial void LogStopping(double delaySeconds, double drainSeconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "stopping: not ready now, serving for {DelaySeconds} s more, then stopping within {StopSeconds} s")]
+    private partial void LogStoppingWithoutDrain(double delaySeconds, double stopSeconds);
 }

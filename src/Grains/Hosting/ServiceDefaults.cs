@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -19,27 +21,39 @@ public static class ServiceDefaults
     /// <summary>The environment-variable prefix of every setting, e.g. <c>LLMKUBE_Cluster__Redis</c>.</summary>
     public const string EnvironmentPrefix = "LLMKUBE_";
 
+    /// <summary>The console log format: <c>simple</c> (text, the default) or <c>json</c>; <c>--log-format</c> sets it.</summary>
+    public const string FormatterKey = "Logging:Console:FormatterName";
+
     /// <summary>
     /// Adds the shared defaults. Precedence, highest first: <paramref name="settings"/> (the command line's
     /// short forms), <c>--Section:Key=value</c> tokens in <paramref name="args"/>, <c>LLMKUBE_</c> environment
-    /// variables, appsettings.
+    /// variables, appsettings. <paramref name="drainsRequests"/>: the process relays client requests, which
+    /// <c>Shutdown:DrainTimeout</c> lets finish on SIGTERM (the gateway).
     /// </summary>
-    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string[] args, IDictionary<string, string?> settings)
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string[] args, IDictionary<string, string?> settings,
+        bool drainsRequests)
     {
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         builder.Configuration.AddInMemoryCollection(settings);
 
         builder.Logging.ClearProviders();
-        // A default that Logging:Console:FormatterName (the --log-format flag) overrides: registered before AddConsole binds it.
-        builder.Services.Configure<ConsoleLoggerOptions>(o =>
+        builder.Logging.AddConsole();
+        // After every Configure: the slim builder's own AddSimpleConsole sets the formatter after the configuration is
+        // bound, so Logging:Console:FormatterName (the --log-format flag) is applied here, with text as the default.
+        builder.Services.AddOptions<ConsoleLoggerOptions>().PostConfigure<IConfiguration>((o, configuration) =>
         {
-            o.FormatterName = ConsoleFormatterNames.Simple;
+            o.FormatterName = configuration[FormatterKey] is { Length: > 0 } name ? name : ConsoleFormatterNames.Simple;
             o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
-        builder.Logging.AddConsole();
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
-        builder.Services.Configure<JsonConsoleFormatterOptions>(o => { o.TimestampFormat = "O"; o.UseUtcTimestamp = true; });
+        // Relaxed escaping: a log line is JSON for a pipeline, not HTML, so "+00:00" need not read "\u002B00:00".
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.TimestampFormat = "O";
+            o.UseUtcTimestamp = true;
+            o.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        });
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -49,12 +63,13 @@ public static class ServiceDefaults
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section))
+            .Configure(o => o.DrainsRequests = drainsRequests)
             .Validate(o => o.Delay >= TimeSpan.Zero && o.DrainTimeout >= TimeSpan.Zero && o.StopTimeout >= TimeSpan.Zero,
                 "Shutdown:Delay, Shutdown:DrainTimeout and Shutdown:StopTimeout must not be negative")
             .ValidateOnStart();
-        // The host's stop budget covers the delay, the drain and a clean stop of the rest; past it the host gives up.
-        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) =>
-            host.ShutdownTimeout = shutdown.Value.Delay + shutdown.Value.DrainTimeout + shutdown.Value.StopTimeout);
+        // The host's stop budget covers the delay, the drain and a clean stop of the rest; past it the host gives up
+        // (and HostRunner exits without waiting for services that ignore the host's cancellation).
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = shutdown.Value.Budget);
         builder.Services.AddSingleton<GracefulShutdown>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GracefulShutdown>());
         return builder;

@@ -20,4 +20,13 @@ public sealed class ShutdownOptions
 
     /// <summary>Extra time after the drain for the rest of the host (the Orleans silo or client) to stop cleanly.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// True in a process that relays client requests (the gateway). A silo has none to wait for, so its
+    /// <see cref="DrainTimeout"/> does not apply. Set by the process's composition, not by configuration.
+    /// </summary>
+    internal bool DrainsRequests { get; set; }
+
+    /// <summary>The whole stop: the delay, the drain where there is one, and the rest of the host; past it the process exits anyway.</summary>
+    public TimeSpan Budget => Delay + (DrainsRequests ? DrainTimeout : TimeSpan.Zero) + StopTimeout;
 }

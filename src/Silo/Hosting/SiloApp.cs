@@ -11,7 +11,7 @@ public static class SiloApp
     public static WebApplication Build(string[] args, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.AddServiceDefaults(args, settings);
+        builder.AddServiceDefaults(args, settings, drainsRequests: false);
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.AddSiloCore(silo);
         if (silo.Resources is { } path) builder.AddResourceFiles(path);

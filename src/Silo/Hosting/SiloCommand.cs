@@ -25,17 +25,13 @@ public static class SiloCommand
         root.SetAction(async (parse, _) =>
         {
             var (configuration, unknown) = HostRunner.SplitUnmatched(parse.UnmatchedTokens);
-            if (unknown.Count > 0)
-            {
-                await Console.Error.WriteLineAsync($"unknown option(s): {string.Join(" ", unknown)}; see --help");
-                return HostRunner.ExitInvalid;
-            }
+            if (unknown.Count > 0) return await HostRunner.RefuseAsync([$"unknown option(s): {string.Join(" ", unknown)}; see --help"]);
             var settings = new Dictionary<string, string?> { ["urls"] = parse.GetValue(urls) ?? "http://127.0.0.1:9000" };
             if (parse.GetValue(redis) is { } r) settings["Cluster:Redis"] = r;
             if (parse.GetValue(resources) is { } path) settings["Silo:Resources"] = path;
             if (parse.GetValue(siloPort) is { } sp) settings["Silo:SiloPort"] = sp.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(gatewayPort) is { } gp) settings["Silo:GatewayPort"] = gp.ToString(CultureInfo.InvariantCulture);
-            if (parse.GetValue(logFormat) is { } format) settings["Logging:Console:FormatterName"] = format == "json" ? "json" : "simple";
+            if (parse.GetValue(logFormat) is { } format) settings[ServiceDefaults.FormatterKey] = format == "json" ? "json" : "simple";
             return await HostRunner.RunAsync(() => SiloApp.Build(configuration, settings), _ => "silo");
         });
         return root;
@@ -43,5 +39,11 @@ public static class SiloCommand
 
     /// <summary>Parses and runs; the host, not the command line, handles SIGTERM and Ctrl+C.</summary>
     public static Task<int> RunAsync(string[] args)
-        => Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    {
+        var parse = Create().Parse(args);
+        // A value the command line refuses is invalid configuration like any other: exit 2, the problem on stderr.
+        return parse.Errors.Count > 0
+            ? HostRunner.RefuseAsync(parse.Errors.Select(e => e.Message))
+            : parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 }
