@@ -22,13 +22,15 @@ internal sealed class GatewayReadiness(
     public IResult Check()
     {
         var router = mode.Router.ToString();
+        var plan = routing.Current;
+        var (version, snapshot) = (plan?.Config.Version ?? 0, plan?.Snapshot.Version ?? 0);
         if (shutdown.IsStopping)
-            return Results.Json(new ReadyStatus("stopping", router, routing.Current?.Snapshot.Version ?? 0, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
-        if (routing.Current is not { } plan)
-            return Results.Json(new ReadyStatus("not_ready", router, 0, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
+            return Results.Json(new ReadyStatus("stopping", router, version, snapshot, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
+        if (plan is null)
+            return Results.Json(new ReadyStatus("not_ready", router, 0, 0, null), GatewayJsonContext.Default.ReadyStatus, statusCode: 503);
         var age = clock.Now - routing.LastContact;
         var degraded = !mode.Standalone && age > options.Value.DegradedAfter;
-        return Results.Json(new ReadyStatus(degraded ? "degraded" : "ready", router, plan.Snapshot.Version,
+        return Results.Json(new ReadyStatus(degraded ? "degraded" : "ready", router, version, snapshot,
             degraded ? (long)age.TotalSeconds : null), GatewayJsonContext.Default.ReadyStatus);
     }
 }

@@ -33,8 +33,9 @@ public sealed partial class RouterGrain(
         }
 
         var health = await ConfigureBackends(config);
-        state.State.Config = config;
         state.State.Version++;
+        // Stamped into the config, so gateways report the version this grain logs.
+        state.State.Config = config with { Version = state.State.Version };
         // Routing must not wait for Redis: the config is served from memory and saved when storage allows.
         await Persist();
         await TryPublish(health);

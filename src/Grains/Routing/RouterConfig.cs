@@ -30,4 +30,7 @@ public sealed record RouterConfig(
 
     /// <summary><c>spec.policy.auditLog.filePath</c> when its sink is <c>file</c>: the gateway writes its audit lines there.</summary>
     [Id(11)] public string? AuditFile { get; init; }
+
+    /// <summary>The Router grain's version of this config (1 for the first applied); 0 before it was applied.</summary>
+    [Id(12)] public long Version { get; init; }
 }

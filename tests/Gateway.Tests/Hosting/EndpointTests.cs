@@ -31,6 +31,24 @@ public sealed class EndpointTests
         var ready = await host.Client.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         Assert.Equal("default/test", ready.GetProperty("router").GetString());
+        Assert.Equal(1, ready.GetProperty("version").GetInt64());
+        Assert.True(ready.GetProperty("snapshot").GetInt64() >= 1);
+        await host.Logs.WaitForAsync(m => m.Contains("router default/test: config version 1 applied"));
+    }
+
+    [Fact]
+    public async Task Readiness_ReportsTheConfigVersionTheLogsName_AfterAReload()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var host = await GatewayHost.StartAsync(RouterYaml.Router(RouterYaml.Local("a", upstream.Port), specExtra: "defaultRoute: a"));
+
+        var result = await host.RewriteAsync(RouterYaml.Router(RouterYaml.Local("a", upstream.Port, "timeout: 30s"), specExtra: "defaultRoute: a"));
+        Assert.True(result.Applied);
+        await host.WaitForPlanAsync(p => p.Config.Version == 2);
+
+        var ready = await host.Client.GetFromJsonAsync<JsonElement>("/readyz");
+        Assert.Equal(2, ready.GetProperty("version").GetInt64());
+        await host.Logs.WaitForAsync(m => m.Contains("router default/test: config version 2 applied"));
     }
 
     [Fact]
