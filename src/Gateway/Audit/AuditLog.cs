@@ -8,7 +8,8 @@ namespace LLMKube.Gateway.Audit;
 /// <summary>
 /// Writes one JSON line per request to stdout (or a file) from a background writer, so a slow terminal or
 /// pipe never stalls the request path. Lines are written whole, in batches, and never split across writes.
-/// A line is dropped only when 64k lines are already pending; drops are logged as a warning.
+/// A line is dropped only when 64k lines are already pending; drops are logged as a warning. A router's
+/// <c>spec.policy.auditLog</c> file (<see cref="UseFile"/>) replaces the configured output while it is set.
 /// </summary>
 internal sealed partial class AuditLog : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ internal sealed partial class AuditLog : IAsyncDisposable
     private readonly ILogger<AuditLog> _logger;
     private readonly Task _writer;
     private long _dropped;
+    private volatile string? _file;
+    private string? _openFile;
+    private Stream? _fileStream;
 
     public AuditLog(Stream output, TimeProvider time, ILogger<AuditLog> logger)
     {
@@ -96,30 +100,54 @@ internal sealed partial class AuditLog : IAsyncDisposable
         if (!_queue.Writer.TryWrite(buffer.WrittenSpan.ToArray())) Interlocked.Increment(ref _dropped);
     }
 
+    /// <summary>Sends the lines to <paramref name="path"/> (appended to) from the next batch on; null goes back to the configured output.</summary>
+    public void UseFile(string? path) => _file = path;
+
+    // Only the writer loop opens and closes the file, so a switch never races a write.
+    private Stream Output()
+    {
+        var wanted = _file;
+        if (wanted == _openFile) return _fileStream ?? _output;
+        _fileStream?.Dispose();
+        (_fileStream, _openFile) = (null, wanted);
+        if (wanted is null) return _output;
+        try
+        {
+            _fileStream = new FileStream(wanted, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            LogFile(wanted);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogFileFailed(wanted, ex);
+        }
+        return _fileStream ?? _output;
+    }
+
     private async Task WriteLoop()
     {
         var reader = _queue.Reader;
         var batch = new byte[BatchBytes];
         while (await reader.WaitToReadAsync())
         {
+            var output = Output();
             var used = 0;
             while (reader.TryRead(out var line))
             {
                 if (used > 0 && used + line.Length > batch.Length)
                 {
-                    await _output.WriteAsync(batch.AsMemory(0, used));
+                    await output.WriteAsync(batch.AsMemory(0, used));
                     used = 0;
                 }
                 if (line.Length > batch.Length)
                 {
-                    await _output.WriteAsync(line);
+                    await output.WriteAsync(line);
                     continue;
                 }
                 line.CopyTo(batch, used);
                 used += line.Length;
             }
-            if (used > 0) await _output.WriteAsync(batch.AsMemory(0, used));
-            await _output.FlushAsync();
+            if (used > 0) await output.WriteAsync(batch.AsMemory(0, used));
+            await output.FlushAsync();
             ReportDrops();
         }
     }
@@ -135,7 +163,14 @@ internal sealed partial class AuditLog : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _writer;
         await _output.FlushAsync();
+        if (_fileStream is not null) await _fileStream.DisposeAsync();
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "audit lines go to {File} (spec.policy.auditLog)")]
+    private partial void LogFile(string file);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "audit file {File} cannot be opened; audit lines go to the configured output meanwhile")]
+    private partial void LogFileFailed(string file, Exception exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "{Count} audit line(s) dropped: the audit output is slower than the request rate")]
     private partial void LogDropped(long count);

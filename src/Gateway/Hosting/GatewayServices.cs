@@ -39,6 +39,7 @@ internal static class GatewayServices
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton(sp => new AuditLog(AuditOutput(sp.GetRequiredService<IOptions<GatewayServerOptions>>().Value.AuditLog),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditLog>>()));
+        services.AddHostedService<AuditTarget>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<RoutingTableSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingTableSubscriber>());
