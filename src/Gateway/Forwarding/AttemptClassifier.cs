@@ -3,47 +3,6 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace LLMKube.Gateway.Forwarding;
 
-/// <summary>What an attempt came to, for the fallback loop.</summary>
-internal enum AttemptKind
-{
-    /// <summary>The response was relayed: the attempt is final.</summary>
-    Relayed,
-    /// <summary>An upstream 5xx: fall back.</summary>
-    ServerError,
-    /// <summary>A 429 with another candidate left: fall back.</summary>
-    RateLimited,
-    /// <summary>No response headers within the attempt's budget: fall back.</summary>
-    TimedOut,
-    /// <summary>Connect error, reset or malformed response: fall back.</summary>
-    ConnectError,
-    /// <summary>The client left: stop.</summary>
-    ClientCanceled,
-    /// <summary>The gateway's drain deadline passed while waiting: stop.</summary>
-    ShuttingDown,
-}
-
-/// <summary>The facts of one attempt, as the forwarder left them.</summary>
-internal readonly record struct AttemptFacts(
-    string Backend,
-    ResponseDecision Decision,
-    int Status,
-    ForwarderError Error,
-    Exception? Exception,
-    bool ClientAborted,
-    bool DeadlineExpired,
-    bool Draining,
-    TimeSpan Budget);
-
-/// <summary>An attempt's classification: what the loop does, what the audit says, what the breaker learns.</summary>
-internal readonly record struct AttemptResult(AttemptKind Kind, string Outcome, AttemptVerdict Verdict, string? Error)
-{
-    /// <summary>True when no other candidate is tried after this one.</summary>
-    public bool IsFinal => Kind is AttemptKind.Relayed or AttemptKind.ClientCanceled or AttemptKind.ShuttingDown;
-}
-
-/// <summary>How a relayed response ended.</summary>
-internal readonly record struct RelayResult(string Outcome, AttemptVerdict Verdict, string? Error);
-
 /// <summary>
 /// The decisions of the fallback loop as pure functions: how an attempt is classified before and after
 /// its response is relayed, and which error the client gets when every candidate failed.
@@ -98,7 +57,3 @@ internal static class AttemptClassifier
         return inner is null ? error.ToString() : $"{error}: {inner.Message}";
     }
 }
-
-/// <summary>An error answer of the gateway's own: status, audit outcome, OpenAI error code and message.</summary>
-/// <param name="RetryMayHelp">False for refusals a retry cannot fix (no route, policy): sent as <c>x-should-retry: false</c>.</param>
-internal readonly record struct Refusal(int Status, string Outcome, string Code, string Message, bool RetryMayHelp);

@@ -4,19 +4,6 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace LLMKube.Gateway.Forwarding;
 
-/// <summary>What the transformer decided once the upstream's response headers arrived.</summary>
-internal enum ResponseDecision
-{
-    /// <summary>No response headers arrived (connect error, reset, deadline, client gone).</summary>
-    NoResponse,
-    /// <summary>Relayed to the client: the attempt is final.</summary>
-    Relay,
-    /// <summary>An upstream 5xx: never relayed; the dispatcher falls back.</summary>
-    ServerError,
-    /// <summary>A 429 with an eligible candidate left to try: not relayed; the dispatcher falls back.</summary>
-    RateLimited,
-}
-
 /// <summary>
 /// The YARP transformer of one attempt: header hygiene and credentials on the way out; on the way
 /// back, decides whether this response is relayed or the dispatcher falls back, stops the
@@ -111,6 +98,3 @@ internal sealed class AttemptTransformer(
         _ => null,
     };
 }
-
-/// <summary>How an attempt's request asked for a stream: by the client, and whether the gateway added <c>stream_options.include_usage</c>.</summary>
-internal readonly record struct AttemptStreaming(bool ClientAsked, bool UsageInjected);

@@ -275,7 +275,7 @@ internal sealed class Dispatcher(
     private readonly record struct AttemptStep(AttemptResult Result, AuditRecord? Final);
 
     private static TimeSpan Budget(RoutePlan plan, BackendRuntime backend, TimeSpan? ruleTimeout)
-        => ruleTimeout ?? backend.Config.Timeout ?? plan.Config.Timers.ResponseHeaderTimeout;
+        => plan.Config.Timers.HeaderBudget(ruleTimeout, backend.Config.Timeout);
 
     // Only these accept stream_options; the Responses API reports usage in its completed event anyway.
     private static bool SupportsStreamOptions(PathString path)

@@ -19,11 +19,10 @@ internal sealed partial class ShadowMirror(
     CredentialStore credentials,
     IOptions<GatewayServerOptions> options,
     RoutingClock clock,
+    TimeProvider time,
     ILogger<ShadowMirror> logger)
 {
     private int _inFlight;
-
-    public int InFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Starts the copy; returns false when it was skipped.</summary>
     public bool TryMirror(string routerNamespace, RouterTimers timers, BackendRuntime backend, RequestBody body, HttpRequest request, TimeSpan? ruleTimeout)
@@ -51,7 +50,7 @@ internal sealed partial class ShadowMirror(
         message.Headers.Remove(UpstreamHeaders.RequestId);
         message.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, request.HttpContext.TraceIdentifier);
         UpstreamHeaders.Apply(message, config, credential, timers.ConnectTimeout);
-        var headerBudget = ruleTimeout ?? config.Timeout ?? timers.ResponseHeaderTimeout;
+        var headerBudget = timers.HeaderBudget(ruleTimeout, config.Timeout);
         var total = headerBudget + (timers.MaxStreamDuration ?? TimeSpan.FromMinutes(10));
         _ = Task.Run(() => SendAsync(backend, message, headerBudget, total));
         return true;
@@ -59,7 +58,7 @@ internal sealed partial class ShadowMirror(
 
     private async Task SendAsync(BackendRuntime backend, HttpRequestMessage message, TimeSpan headerBudget, TimeSpan total)
     {
-        using var deadline = new CancellationTokenSource(headerBudget);
+        using var deadline = new CancellationTokenSource(headerBudget, time);
         try
         {
             using var response = await upstream.Invoker.SendAsync(message, deadline.Token);
@@ -84,6 +83,6 @@ internal sealed partial class ShadowMirror(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "shadow copy to {Backend} dropped: too many copies in flight")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "shadow copy to {Backend} dropped: too many copies in flight")]
     private partial void LogDropped(string backend);
 }

@@ -16,9 +16,12 @@ internal sealed class UpstreamClient : IDisposable
     /// <summary>Request option carrying the attempt's connect timeout.</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("llmkube.connect-timeout");
 
-    /// <summary>Creates the client; <paramref name="time"/> paces the mock provider's delays (the system clock when null).</summary>
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the client; <paramref name="time"/> times connects and the mock provider's delays (the system clock when null).</summary>
     public UpstreamClient(TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -30,17 +33,17 @@ internal sealed class UpstreamClient : IDisposable
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
         };
-        Invoker = new HttpMessageInvoker(new MockHandler(time ?? TimeProvider.System, handler), disposeHandler: true);
+        Invoker = new HttpMessageInvoker(new MockHandler(_time, handler), disposeHandler: true);
     }
 
     public HttpMessageInvoker Invoker { get; }
 
-    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var t) ? t : TimeSpan.FromSeconds(5);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var expiry = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);
         try
         {
             await socket.ConnectAsync(context.DnsEndPoint, deadline.Token);

@@ -4,9 +4,6 @@ using LLMKube.Grains.Routing;
 
 namespace LLMKube.Gateway.Health;
 
-/// <summary>What the dispatcher may do with a backend right now.</summary>
-internal enum Admission { Go, NeedProbe, Skip }
-
 /// <summary>
 /// One backend as this gateway sees it: the shared health pushed from its Backend grain, overlaid
 /// by what this gateway observed itself and has not yet seen come back in a push (the local

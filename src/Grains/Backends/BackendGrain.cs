@@ -1,3 +1,4 @@
+using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Routers;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;

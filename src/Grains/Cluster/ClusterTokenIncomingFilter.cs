@@ -26,6 +26,6 @@ public sealed partial class ClusterTokenIncomingFilter(IOptions<ClusterSettings>
 
     private static bool IsOurs(Type? type) => type?.Namespace?.StartsWith("LLMKube.", StringComparison.Ordinal) == true;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "rejected a call to {Grain}.{Method}: the caller presented {Problem}; check Cluster:Token on both sides")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "rejected a call to {Grain}.{Method}: the caller presented {Problem}; check Cluster:Token on both sides")]
     private partial void LogRejected(string grain, string method, string problem);
 }

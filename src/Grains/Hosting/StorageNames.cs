@@ -1,4 +1,4 @@
-namespace LLMKube.Grains;
+namespace LLMKube.Grains.Hosting;
 
 /// <summary>Names of the Orleans grain storage providers the grains use.</summary>
 public static class StorageNames

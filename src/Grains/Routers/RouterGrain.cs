@@ -1,3 +1,4 @@
+using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;

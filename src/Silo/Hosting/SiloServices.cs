@@ -28,7 +28,7 @@ internal static partial class SiloServices
         {
             orleans.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
             orleans.UseRedisClustering(o => o.ConfigurationOptions = redis);
-            orleans.AddRedisGrainStorage(Grains.StorageNames.Default, o => o.ConfigurationOptions = redis);
+            orleans.AddRedisGrainStorage(StorageNames.Default, o => o.ConfigurationOptions = redis);
             if (InKubernetes()) orleans.UseKubernetesHosting();
             else
             {

@@ -37,7 +37,7 @@ public sealed class FailureDrillTests(RedisFixture redis) : IClassFixture<RedisF
 
     private Task<ServiceProcess> StartSiloAsync() => ServiceProcess.SiloAsync(
         ["--redis", _redis.Endpoint, "--resources", _resources,
-         "--silo-port", SiloHost.FreePort().ToString(), "--gateway-port", SiloHost.FreePort().ToString()],
+         "--silo-port", Ports.Free().ToString(), "--gateway-port", Ports.Free().ToString()],
         environment: new Dictionary<string, string>
         {
             ["LLMKUBE_Cluster__ServiceId"] = _service,

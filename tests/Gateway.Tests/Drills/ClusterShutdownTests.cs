@@ -39,7 +39,7 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
 
     private Task<ServiceProcess> StartSiloAsync(int siloPort, string? resources = null, params string[] settings)
         => ServiceProcess.SiloAsync(
-            ["--redis", Redis.Endpoint, "--silo-port", siloPort.ToString(), "--gateway-port", SiloHost.FreePort().ToString(),
+            ["--redis", Redis.Endpoint, "--silo-port", siloPort.ToString(), "--gateway-port", Ports.Free().ToString(),
              .. resources is null ? Array.Empty<string>() : ["--resources", resources], .. settings],
             environment: ClusterEnvironment);
 
@@ -52,7 +52,7 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
         var resources = Directory.CreateTempSubdirectory("llmkube-leave-").FullName;
         var file = Path.Combine(resources, "router.yaml");
         await File.WriteAllTextAsync(file, MockRouter(second: false));
-        int portA = SiloHost.FreePort(), portB = SiloHost.FreePort();
+        int portA = Ports.Free(), portB = Ports.Free();
         var starting = new[] { StartSiloAsync(portA, resources), StartSiloAsync(portB, resources) };
         await Task.WhenAll(starting);
         await using var siloA = await starting[0];
@@ -100,7 +100,7 @@ public sealed class ClusterShutdownTests(ClusterShutdownRedis fixture) : IClassF
     public async Task Sigterm_WithRedisGone_SiloExitsWithinItsStopTimeout()
     {
         var stopTimeout = TimeSpan.FromSeconds(2);
-        await using var silo = await StartSiloAsync(SiloHost.FreePort(), null, "--Shutdown:StopTimeout=00:00:02");
+        await using var silo = await StartSiloAsync(Ports.Free(), null, "--Shutdown:StopTimeout=00:00:02");
         await Redis.StopAsync();
         try
         {

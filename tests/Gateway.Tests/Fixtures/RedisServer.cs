@@ -23,13 +23,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        var server = new RedisServer(port);
+        var server = new RedisServer(Ports.Free());
         await server.StartAgainAsync();
         return server;
     }

@@ -57,7 +57,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private static async Task<ServiceProcess> StartAsync(string project, IEnumerable<string> arguments, bool waitReady, IDictionary<string, string>? environment,
         Uri? listen)
     {
-        listen ??= new Uri($"http://127.0.0.1:{FreePort()}");
+        listen ??= new Uri($"http://127.0.0.1:{Ports.Free()}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -183,12 +183,6 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -35,8 +35,8 @@ public sealed class SiloHost : IAsyncDisposable
             ["Cluster:ServiceId"] = serviceId,
             ["Cluster:ClusterId"] = serviceId,
             ["Cluster:Token"] = token,
-            ["Silo:SiloPort"] = FreePort().ToString(),
-            ["Silo:GatewayPort"] = FreePort().ToString(),
+            ["Silo:SiloPort"] = Ports.Free().ToString(),
+            ["Silo:GatewayPort"] = Ports.Free().ToString(),
             ["Silo:Resources"] = resources,
         };
         var app = SiloApp.Build([], settings, builder =>
@@ -58,12 +58,6 @@ public sealed class SiloHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

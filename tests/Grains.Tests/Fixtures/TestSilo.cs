@@ -1,3 +1,4 @@
+using LLMKube.Grains.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
