@@ -9,15 +9,16 @@ namespace LLMKube.Gateway.Accounting;
 /// asked the upstream for on the client's behalf) are removed from the output; every other byte passes
 /// unchanged and an event is released as soon as its blank line arrives.
 /// </summary>
-internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
+internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents) : IDisposable
 {
     // Past an event this long the stream is no longer OpenAI-shaped: the rest passes through unexamined.
     private const int MaxEvent = 1024 * 1024;
 
     private readonly UsageScanner _scanner = new();
-    private byte[] _event = new byte[1024];
+    private readonly List<Range> _data = [];
+    private byte[] _event = ArrayPool<byte>.Shared.Rent(1024);
     private int _eventLength;
-    private bool _eventHasData;
+    private bool _eventMentionsUsage;
     private bool _passThrough;
     private bool _afterCr;
     private bool _droppedLast;
@@ -102,7 +103,13 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
             _passThrough = true;
             return false;
         }
-        if (needed > _event.Length) Array.Resize(ref _event, Math.Min(MaxEvent, Math.Max(needed, _event.Length * 2)));
+        if (needed > _event.Length)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxEvent, Math.Max(needed, _event.Length * 2)));
+            _event.AsSpan(0, _eventLength).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_event);
+            _event = bigger;
+        }
         bytes.CopyTo(_event.AsSpan(_eventLength));
         _eventLength = needed;
         return true;
@@ -119,14 +126,13 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
         }
         if (content.StartsWith("data:"u8))
         {
-            var data = content["data:".Length..];
-            if (!data.IsEmpty && data[0] == (byte)' ') data = data[1..];
+            var skip = content.Length > 5 && content[5] == (byte)' ' ? 6 : 5;
+            var data = content[skip..];
             if (data.SequenceEqual("[DONE]"u8)) SawDone = true;
             else
             {
-                _scanner.Feed(data);
-                _scanner.Feed("\n"u8);
-                _eventHasData = true;
+                _data.Add(new Range(_lineStart + skip, _lineStart + content.Length));
+                _eventMentionsUsage |= data.IndexOf("\"usage\""u8) >= 0;
             }
         }
         _lineStart = _eventLength;
@@ -135,8 +141,14 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
     private void EndEvent(IBufferWriter<byte>? output)
     {
         var drop = false;
-        if (_eventHasData)
+        // Once the first token is known, only an event that names "usage" can still tell anything.
+        if (_data.Count > 0 && (FirstTokenAt == 0 || _eventMentionsUsage))
         {
+            foreach (var range in _data)
+            {
+                _scanner.Feed(_event.AsSpan(range));
+                _scanner.Feed("\n"u8);
+            }
             _scanner.Feed([], final: true);
             if (!_scanner.Failed)
             {
@@ -158,6 +170,14 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents)
     private void ResetEvent()
     {
         _eventLength = _lineStart = 0;
-        _eventHasData = false;
+        _data.Clear();
+        _eventMentionsUsage = false;
+    }
+
+    public void Dispose()
+    {
+        var buffer = _event;
+        _event = [];
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 }

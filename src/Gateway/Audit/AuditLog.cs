@@ -18,7 +18,8 @@ internal sealed partial class AuditLog : IAsyncDisposable
     // Names and outcomes are JSON in a log line, never HTML: no \u0022-style escapes for readability.
     private static readonly JsonWriterOptions _writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly Channel<byte[]> _queue = Channel.CreateBounded<byte[]>(
+    // Lines are pooled arrays: the writer returns each one once it is copied into a batch.
+    private readonly Channel<ArraySegment<byte>> _queue = Channel.CreateBounded<ArraySegment<byte>>(
         new BoundedChannelOptions(65_536) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Stream _output;
     private readonly TimeProvider _time;
@@ -37,7 +38,7 @@ internal sealed partial class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteLoop);
     }
 
-    // One serializer per thread, reset per line: the only allocation per line is the queued byte array.
+    // One serializer per thread, reset per line: a line costs no allocation but its pooled copy in the queue.
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
@@ -97,7 +98,11 @@ internal sealed partial class AuditLog : IAsyncDisposable
         json.WriteEndObject();
         json.Flush();
         buffer.Write("\n"u8);
-        if (!_queue.Writer.TryWrite(buffer.WrittenSpan.ToArray())) Interlocked.Increment(ref _dropped);
+        var line = ArrayPool<byte>.Shared.Rent(buffer.WrittenCount);
+        buffer.WrittenSpan.CopyTo(line);
+        if (_queue.Writer.TryWrite(new ArraySegment<byte>(line, 0, buffer.WrittenCount))) return;
+        ArrayPool<byte>.Shared.Return(line);
+        Interlocked.Increment(ref _dropped);
     }
 
     /// <summary>Sends the lines to <paramref name="path"/> (appended to) from the next batch on; null goes back to the configured output.</summary>
@@ -133,18 +138,25 @@ internal sealed partial class AuditLog : IAsyncDisposable
             var used = 0;
             while (reader.TryRead(out var line))
             {
-                if (used > 0 && used + line.Length > batch.Length)
+                try
                 {
-                    await output.WriteAsync(batch.AsMemory(0, used));
-                    used = 0;
+                    if (used > 0 && used + line.Count > batch.Length)
+                    {
+                        await output.WriteAsync(batch.AsMemory(0, used));
+                        used = 0;
+                    }
+                    if (line.Count > batch.Length)
+                    {
+                        await output.WriteAsync(line.AsMemory());
+                        continue;
+                    }
+                    line.AsSpan().CopyTo(batch.AsSpan(used));
+                    used += line.Count;
                 }
-                if (line.Length > batch.Length)
+                finally
                 {
-                    await output.WriteAsync(line);
-                    continue;
+                    ArrayPool<byte>.Shared.Return(line.Array!);
                 }
-                line.CopyTo(batch, used);
-                used += line.Length;
             }
             if (used > 0) await output.WriteAsync(batch.AsMemory(0, used));
             await output.FlushAsync();

@@ -14,7 +14,7 @@ internal sealed class AttemptTransformer(
     string? credential,
     string requestId,
     RouterTimers timers,
-    Func<bool> anotherCandidateLeft,
+    Func<bool>? anotherCandidateLeft,
     AttemptStreaming streaming,
     CancellationTokenSource headerDeadline,
     CancellationToken drain,
@@ -69,7 +69,7 @@ internal sealed class AttemptTransformer(
             Decision = ResponseDecision.ServerError;
             return false;
         }
-        if (Status == 429 && anotherCandidateLeft())
+        if (Status == 429 && anotherCandidateLeft?.Invoke() == true)
         {
             Decision = ResponseDecision.RateLimited;
             return false;

@@ -58,12 +58,13 @@ internal sealed class Dispatcher(
         }
         catch (Exception) when (!context.Response.HasStarted)
         {
-            entry = entry with { Status = 500, Outcome = "internal_error" };
+            entry = entry with { Status = 500, Outcome = "internal_error", DurationMs = Elapsed(started) };
             throw;
         }
         finally
         {
-            audit.Write(entry with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds });
+            // Every path that ends the request sets DurationMs as it builds the final record.
+            audit.Write(entry);
         }
     }
 
@@ -77,7 +78,7 @@ internal sealed class Dispatcher(
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            if (context.RequestAborted.IsCancellationRequested) return entry with { Status = 499, Outcome = "client_canceled" };
+            if (context.RequestAborted.IsCancellationRequested) return entry with { Status = 499, Outcome = "client_canceled", DurationMs = Elapsed(started) };
             // Kestrel's MinRequestBodyDataRate: the body trickled in too slowly. The response can still be
             // written (HTTP/1.1); Kestrel closes the connection after it.
             var refusal = ex is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout }
@@ -93,9 +94,11 @@ internal sealed class Dispatcher(
         using var _ = body;
         if (body.Parse(settings.MaxJsonDepth) is { } parseError)
             return await RefuseAsync(context, entry with { RequestBytes = body.Length }, new Refusal(400, "invalid_request", "invalid_json", parseError, false), started);
-        entry = entry with { Stream = body.Stream, RequestBytes = body.Length, Model = body.Model ?? "" };
         if (string.IsNullOrEmpty(body.Model))
-            return await RefuseAsync(context, entry, new Refusal(400, "invalid_request", "missing_model", "you must provide a 'model' parameter", false), started);
+        {
+            return await RefuseAsync(context, entry with { Stream = body.Stream, RequestBytes = body.Length, Model = body.Model ?? "" },
+                new Refusal(400, "invalid_request", "missing_model", "you must provide a 'model' parameter", false), started);
+        }
 
         var config = plan.Config;
         var features = RequestFeatures.From(body.Model, context.Request.Headers, config.ClassificationHeader);
@@ -103,6 +106,9 @@ internal sealed class Dispatcher(
         var ruleTimeout = decision.Rule?.Config.Timeout;
         entry = entry with
         {
+            Stream = body.Stream,
+            RequestBytes = body.Length,
+            Model = body.Model,
             Classification = features.Classification,
             TaskComplexity = features.TaskComplexity,
             Rule = decision.Rule?.Config.Name,
@@ -174,8 +180,9 @@ internal sealed class Dispatcher(
             }
 
             var next = i + 1;
+            // Only a route with candidates left needs the 429 question answered (and its closure allocated).
             var step = await AttemptAsync(context, plan, backend, credential, body, entry, attempts, started, ruleTimeout, probe, panic: false,
-                () => AnotherCandidateLeft(plan, candidates, next));
+                next < candidates.Length ? () => AnotherCandidateLeft(plan, candidates, next) : null);
             if (step.Final is { } final) return final;
             attempted = true;
             lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
@@ -186,8 +193,7 @@ internal sealed class Dispatcher(
         // longest ago. A fail-closed rule never does: its refusal is the policy.
         if (!attempted && !decision.FailClosed && PanicCandidate(plan, candidates) is { } panic)
         {
-            var step = await AttemptAsync(context, plan, panic.Backend, panic.Credential, body, entry, attempts, started, ruleTimeout, probe: false, panic: true,
-                static () => false);
+            var step = await AttemptAsync(context, plan, panic.Backend, panic.Credential, body, entry, attempts, started, ruleTimeout, probe: false, panic: true, anotherCandidateLeft: null);
             if (step.Final is { } final) return final;
             attempted = true;
             lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
@@ -202,7 +208,7 @@ internal sealed class Dispatcher(
 
     /// <summary>One attempt against <paramref name="backend"/>. <see cref="AttemptStep.Final"/> is set when the request is over.</summary>
     private async Task<AttemptStep> AttemptAsync(HttpContext context, RoutePlan plan, BackendRuntime backend, string? credential, RequestBody body,
-        AuditRecord entry, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool> anotherCandidateLeft)
+        AuditRecord entry, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool>? anotherCandidateLeft)
     {
         var config = plan.Config;
         var name = backend.Config.Name;
@@ -240,7 +246,7 @@ internal sealed class Dispatcher(
             attempts.Add(new AttemptRecord(name, result.Outcome, transformer.Status, ms, panic));
             var final = result.Kind switch
             {
-                AttemptKind.ClientCanceled => entry with { Status = 499, Outcome = "client_canceled", Attempts = attempts, LatencyMs = Elapsed(started) },
+                AttemptKind.ClientCanceled => entry with { Status = 499, Outcome = "client_canceled", Attempts = attempts, LatencyMs = Elapsed(started), DurationMs = Elapsed(started) },
                 AttemptKind.ShuttingDown => await RefuseAsync(context, entry with { Attempts = attempts },
                     new Refusal(503, "gateway_shutting_down", "gateway_shutting_down", "the gateway is shutting down; retry on another replica", RetryMayHelp: true), started),
                 _ => null,
@@ -269,6 +275,7 @@ internal sealed class Dispatcher(
             UsageMissing = usage is null && transformer.Status is >= 200 and < 300,
             CostUsd = usage is { } u && backend.Config.Prices is { } prices ? prices.Cost(u.Prompt, u.Completion) : null,
             Attempts = attempts,
+            DurationMs = Elapsed(started),
         });
     }
 
@@ -332,7 +339,8 @@ internal sealed class Dispatcher(
         await OpenAIError.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfter, shouldRetry: refusal.RetryMayHelp ? null : false);
         // The client received the error body: its length is what the audit line counts.
         var bytes = written ? context.Response.ContentLength ?? 0 : 0;
-        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = Elapsed(started), ResponseBytes = bytes };
+        var elapsed = Elapsed(started);
+        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = elapsed, DurationMs = elapsed, ResponseBytes = bytes };
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

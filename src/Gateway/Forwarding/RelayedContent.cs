@@ -18,13 +18,12 @@ internal sealed class RelayedContent : HttpContent
     private readonly HttpContent _inner;
     private readonly RelayStream _stream;
 
+    // No headers of its own: YARP copied the upstream's to the client response before the body is wrapped,
+    // and the body may be shortened (a dropped usage event) or end with an error event, so it has no length.
     public RelayedContent(HttpContent inner, RelayOptions options, TimeProvider time)
     {
         _inner = inner;
         _stream = new RelayStream(options, time);
-        foreach (var header in inner.Headers) Headers.TryAddWithoutValidation(header.Key, header.Value);
-        // The body may be shortened (a dropped usage event) or end with an error event: never promise a length.
-        Headers.ContentLength = null;
     }
 
     public StreamCut Cut => _stream.Cut;
@@ -86,13 +85,15 @@ internal sealed class RelayedContent : HttpContent
         private readonly RelayOptions _options;
         private readonly TimeProvider _time;
         private readonly long _started;
-        private readonly CancellationTokenSource _timer = new();
-        private readonly CancellationTokenRegistration _drainRegistration;
-        private readonly ArrayBufferWriter<byte>? _pending;
+        private readonly PooledBuffer? _pending;
         private int _pendingOffset;
         private byte[]? _scratch;
-        private CancellationToken _linkedFor;
-        private CancellationTokenSource? _linked;
+        // Cancels a read on a limit, the drain deadline, or the caller's token (registered onto it): created
+        // only when there is something to watch, so a plain JSON body costs no timer.
+        private CancellationTokenSource? _timer;
+        private CancellationTokenRegistration _drainRegistration;
+        private CancellationTokenRegistration _outerRegistration;
+        private CancellationToken _registeredOuter;
         private byte[]? _trailer;
         private int _trailerOffset;
         private bool _durationArmed;
@@ -106,14 +107,16 @@ internal sealed class RelayedContent : HttpContent
             _started = time.GetTimestamp();
             if (options.Sse) Sse = new SseMeter(time, options.DropUsageOnlyEvents);
             else if (options.MeterJson) Json = new UsageScanner();
-            if (options.DropUsageOnlyEvents && options.Sse) _pending = new ArrayBufferWriter<byte>(4096);
-            if (options.Drain.CanBeCanceled)
+            if (options.DropUsageOnlyEvents && options.Sse) _pending = new PooledBuffer();
+            // A stream can outlive the drain deadline; a JSON body is read in moments and Kestrel's own stop ends it.
+            if (options.Sse && options.Drain.CanBeCanceled)
             {
-                _drainRegistration = options.Drain.Register(static state =>
+                _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+                _drainRegistration = options.Drain.UnsafeRegister(static state =>
                 {
                     var self = (RelayStream)state!;
                     self._drained = true;
-                    self._timer.Cancel();
+                    self._timer!.Cancel();
                 }, this);
             }
         }
@@ -143,11 +146,11 @@ internal sealed class RelayedContent : HttpContent
             if (buffer.IsEmpty) return await WaitForDataAsync(cancellationToken);
             while (true)
             {
-                if (_pending is not null && _pendingOffset < _pending.WrittenCount) return Count(TakePending(buffer.Span));
+                if (_pending is not null && _pendingOffset < _pending.Length) return Count(TakePending(buffer.Span));
                 if (_ended || Cut != StreamCut.None) return 0;
 
                 // With usage events to remove, the upstream's bytes go through a scratch buffer first.
-                var target = _pending is null ? buffer : (_scratch ??= new byte[16 * 1024]);
+                var target = _pending is null ? buffer : (_scratch ??= ArrayPool<byte>.Shared.Rent(16 * 1024));
                 int read;
                 try
                 {
@@ -182,7 +185,7 @@ internal sealed class RelayedContent : HttpContent
         // never take its 0 for the end of the body.
         private async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
         {
-            if (_ended || Cut != StreamCut.None || (_pending is not null && _pendingOffset < _pending.WrittenCount)) return 0;
+            if (_ended || Cut != StreamCut.None || (_pending is not null && _pendingOffset < _pending.Length)) return 0;
             try
             {
                 await ReadInnerAsync(Memory<byte>.Empty, cancellationToken);
@@ -203,7 +206,7 @@ internal sealed class RelayedContent : HttpContent
             try
             {
                 var read = await Inner.ReadAsync(target, token);
-                if (limit is not null) _timer.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (limit is not null) _timer!.CancelAfter(Timeout.InfiniteTimeSpan);
                 return read;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -241,9 +244,9 @@ internal sealed class RelayedContent : HttpContent
             var n = Math.Min(destination.Length, available.Length);
             available[..n].CopyTo(destination);
             _pendingOffset += n;
-            if (_pendingOffset == _pending.WrittenCount)
+            if (_pendingOffset == _pending.Length)
             {
-                _pending.ResetWrittenCount();
+                _pending.Clear();
                 _pendingOffset = 0;
             }
             return n;
@@ -259,16 +262,18 @@ internal sealed class RelayedContent : HttpContent
 
         private CancellationToken Arm(CancellationToken outer, TimeSpan? limit)
         {
-            // No limit and no drain to watch: the caller's token alone.
-            if (limit is null && !_options.Drain.CanBeCanceled) return outer;
-            if (_linked is null || _linkedFor != outer)
+            // Nothing to watch but the caller's token: use it alone.
+            if (limit is null && _timer is null) return outer;
+            _timer ??= new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            if (_registeredOuter != outer)
             {
-                _linked?.Dispose();
-                _linked = CancellationTokenSource.CreateLinkedTokenSource(outer, _timer.Token);
-                _linkedFor = outer;
+                // The caller's token cancels the timer's: one registration, not a linked source per read.
+                _outerRegistration.Dispose();
+                _outerRegistration = outer.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _timer);
+                _registeredOuter = outer;
             }
             if (limit is { } l) _timer.CancelAfter(l);
-            return _linked.Token;
+            return _timer.Token;
         }
 
         private int Fail(Span<byte> destination, StreamCut cut, string? error)
@@ -304,8 +309,12 @@ internal sealed class RelayedContent : HttpContent
             if (disposing)
             {
                 _drainRegistration.Dispose();
-                _linked?.Dispose();
-                _timer.Dispose();
+                _outerRegistration.Dispose();
+                _timer?.Dispose();
+                _pending?.Dispose();
+                Sse?.Dispose();
+                if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = null;
                 Inner.Dispose();
             }
             base.Dispose(disposing);

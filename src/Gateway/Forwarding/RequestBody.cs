@@ -150,30 +150,31 @@ internal sealed class RequestBody : IDisposable
         var usage = requestUsage && !StreamUsageRequested;
         if (model is null && !usage) return (new SplicedReadStream(memory, default, default, default, default), memory.Length);
 
-        // At most two edits, in body order: the model value, and stream_options (replaced, or inserted first).
-        var list = new List<(int Start, int Length, ReadOnlyMemory<byte> With)>(2);
-        if (model is not null) list.Add((_modelStart, _modelLength, model));
+        // At most two edits, applied in body order: the model value, and stream_options (replaced, or inserted first).
+        Edit first = default, second = default;
+        if (model is not null) first = new Edit(_modelStart, _modelLength, model);
         if (usage)
         {
-            list.Add(_streamOptionsStart >= 0
-                ? (_streamOptionsStart, _streamOptionsLength, WithIncludeUsage(memory.Span.Slice(_streamOptionsStart, _streamOptionsLength)))
-                : (ObjectStart(memory.Span) + 1, 0, _includeUsage));
+            var options = _streamOptionsStart >= 0
+                ? new Edit(_streamOptionsStart, _streamOptionsLength, WithIncludeUsage(memory.Span.Slice(_streamOptionsStart, _streamOptionsLength)))
+                : new Edit(ObjectStart(memory.Span) + 1, 0, _includeUsage);
+            if (model is null) first = options;
+            else if (options.Start < first.Start) (first, second) = (options, first);
+            else second = options;
         }
-        list.Sort((a, b) => a.Start.CompareTo(b.Start));
-        var segments = new ReadOnlyMemory<byte>[5];
-        var position = 0;
-        var n = 0;
-        long length = 0;
-        foreach (var (start, removed, with) in list)
+        var head = memory[..first.Start];
+        if (second.With.IsEmpty)
         {
-            segments[n++] = memory[position..start];
-            segments[n++] = with;
-            position = start + removed;
+            var rest = memory[(first.Start + first.Removed)..];
+            return (new SplicedReadStream(head, first.With, rest, default, default), head.Length + first.With.Length + rest.Length);
         }
-        segments[n] = memory[position..];
-        foreach (var segment in segments) length += segment.Length;
-        return (new SplicedReadStream(segments[0], segments[1], segments[2], segments[3], segments[4]), length);
+        var middle = memory[(first.Start + first.Removed)..second.Start];
+        var tail = memory[(second.Start + second.Removed)..];
+        return (new SplicedReadStream(head, first.With, middle, second.With, tail),
+            head.Length + first.With.Length + middle.Length + second.With.Length + tail.Length);
     }
+
+    private readonly record struct Edit(int Start, int Removed, ReadOnlyMemory<byte> With);
 
     /// <summary>A copy of the body as a backend would receive it (for background shadow requests).</summary>
     public byte[] ToArray(string? modelOverride)
@@ -184,7 +185,12 @@ internal sealed class RequestBody : IDisposable
         return copy;
     }
 
-    private static byte[] EncodeString(string value)
+    // Upstream model names come from the config, so there are few: each is encoded once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _encoded = new(StringComparer.Ordinal);
+
+    private static byte[] EncodeString(string value) => _encoded.Count < 4096 ? _encoded.GetOrAdd(value, Encode) : Encode(value);
+
+    private static byte[] Encode(string value)
     {
         var encoded = JsonEncodedText.Encode(value).EncodedUtf8Bytes;
         var quoted = new byte[encoded.Length + 2];
