@@ -60,6 +60,9 @@ public static class ServiceDefaults
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
         // Start-up failures are reported by HostRunner as one line; the host would log them again with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        // With this category enabled at any level, ASP.NET Core starts an Activity and a logging scope for every
+        // request, only to correlate its per-request logs, which nothing here reads: a cost on the request path.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<ShutdownOptions>().Bind(builder.Configuration.GetSection(ShutdownOptions.Section))
