@@ -52,23 +52,24 @@ internal sealed partial class AuditLog : IAsyncDisposable
         json.WriteString("time", _time.GetUtcNow());
         json.WriteString("level", "INFO");
         json.WriteString("msg", "router.dispatch");
-        json.WriteString("router", record.Router);
-        json.WriteString("requestId", record.RequestId);
-        json.WriteString("path", record.Path);
-        json.WriteString("model", record.Model);
-        json.WriteString("classification", record.Classification);
-        json.WriteString("taskComplexity", record.TaskComplexity);
-        json.WriteBoolean("stream", record.Stream);
+        var request = record.Request;
+        json.WriteString("router", request.Router);
+        json.WriteString("requestId", request.RequestId);
+        json.WriteString("path", request.Path);
+        json.WriteString("model", request.Model);
+        json.WriteString("classification", request.Classification);
+        json.WriteString("taskComplexity", request.TaskComplexity);
+        json.WriteBoolean("stream", request.Stream);
         json.WriteNumber("status", record.Status);
         json.WriteString("outcome", record.Outcome);
         json.WriteNumber("latencyMs", record.LatencyMs);
         json.WriteNumber("durationMs", record.DurationMs);
-        if (record.Rule is not null) json.WriteString("rule", record.Rule);
+        if (request.Rule is not null) json.WriteString("rule", request.Rule);
         if (record.Backend is not null) json.WriteString("backend", record.Backend);
         if (record.BackendTier is not null) json.WriteString("backendTier", record.BackendTier);
         json.WriteNumber("timeoutMs", record.TimeoutMs);
-        if (record.Shadow is not null) json.WriteString("shadow", record.Shadow);
-        json.WriteNumber("requestBytes", record.RequestBytes);
+        if (request.Shadow is not null) json.WriteString("shadow", request.Shadow);
+        json.WriteNumber("requestBytes", request.RequestBytes);
         json.WriteNumber("responseBytes", record.ResponseBytes);
         if (record.TtfbMs is { } ttfb) json.WriteNumber("ttfbMs", ttfb);
         if (record.TtftMs is { } ttft) json.WriteNumber("ttftMs", ttft);
@@ -84,8 +85,10 @@ internal sealed partial class AuditLog : IAsyncDisposable
         }
         if (record.CostUsd is { } cost) json.WriteNumber("costUSD", cost);
         json.WriteStartArray("attempts");
-        foreach (var attempt in record.Attempts)
+        var attempts = record.Attempts;
+        for (var i = 0; i < attempts.Count; i++)
         {
+            var attempt = attempts[i];
             json.WriteStartObject();
             json.WriteString("backend", attempt.Backend);
             json.WriteString("outcome", attempt.Outcome);

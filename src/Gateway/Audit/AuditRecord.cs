@@ -3,31 +3,23 @@ using LLMKube.Gateway.Accounting;
 namespace LLMKube.Gateway.Audit;
 
 /// <summary>
-/// The audit line of one request (<c>msg: router.dispatch</c>), built once from the dispatch's results.
-/// Carries names, numbers and outcomes only: never a body, never a header value, never a credential.
+/// The audit line of one request (<c>msg: router.dispatch</c>), built once when the request is over, from
+/// the request's facts and the dispatch's results. Carries names, numbers and outcomes only: never a body,
+/// never a header value, never a credential.
 /// </summary>
 internal sealed record AuditRecord
 {
-    public required string Router { get; init; }
-    public required string RequestId { get; init; }
-    public required string Path { get; init; }
-    public string Model { get; init; } = "";
-    public string Classification { get; init; } = "";
-    public string TaskComplexity { get; init; } = "";
-    public bool Stream { get; init; }
+    public required AuditRequest Request { get; init; }
     public int Status { get; init; }
     public string Outcome { get; init; } = "";
     /// <summary>From the start of the request to the response headers relayed (or the error written).</summary>
     public long LatencyMs { get; init; }
     /// <summary>From the start of the request to its end, body included.</summary>
     public long DurationMs { get; init; }
-    public string? Rule { get; init; }
     public string? Backend { get; init; }
     public string? BackendTier { get; init; }
+    /// <summary>The budget of the last attempt, or the request's before any attempt.</summary>
     public long TimeoutMs { get; init; }
-    public string? Shadow { get; init; }
-    public long RequestBytes { get; init; }
-    /// <summary>Body bytes the client received: the relayed body, or the gateway's own error.</summary>
     public long ResponseBytes { get; init; }
     /// <summary>To the first response body byte; null when no body was relayed.</summary>
     public long? TtfbMs { get; init; }

@@ -51,24 +51,20 @@ internal sealed class Dispatcher(
             return;
         }
         var started = time.GetTimestamp();
-        var entry = new AuditRecord { Router = plan.Config.Router.ToString(), RequestId = context.TraceIdentifier, Path = context.Request.Path.Value ?? "" };
+        var request = new AuditRequest(plan.RouterName, context.TraceIdentifier, context.Request.Path.Value ?? "");
+        AuditRecord? record = null;
         try
         {
-            entry = await DispatchAsync(context, plan, entry, started);
-        }
-        catch (Exception) when (!context.Response.HasStarted)
-        {
-            entry = entry with { Status = 500, Outcome = "internal_error", DurationMs = Elapsed(started) };
-            throw;
+            record = await DispatchAsync(context, plan, request, started);
         }
         finally
         {
-            // Every path that ends the request sets DurationMs as it builds the final record.
-            audit.Write(entry);
+            // Every path that ends the request builds its record; only an exception (a bug) leaves none.
+            audit.Write(record ?? new AuditRecord { Request = request, Status = 500, Outcome = "internal_error", DurationMs = Elapsed(started) });
         }
     }
 
-    private async Task<AuditRecord> DispatchAsync(HttpContext context, RoutePlan plan, AuditRecord entry, long started)
+    private async Task<AuditRecord> DispatchAsync(HttpContext context, RoutePlan plan, AuditRequest request, long started)
     {
         var settings = options.Value;
         RequestBody? body;
@@ -78,25 +74,25 @@ internal sealed class Dispatcher(
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
         {
-            if (context.RequestAborted.IsCancellationRequested) return entry with { Status = 499, Outcome = "client_canceled", DurationMs = Elapsed(started) };
+            if (context.RequestAborted.IsCancellationRequested) return Ended(request, 499, "client_canceled", started, []);
             // Kestrel's MinRequestBodyDataRate: the body trickled in too slowly. The response can still be
             // written (HTTP/1.1); Kestrel closes the connection after it.
             var refusal = ex is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout }
                 ? new Refusal(408, "body_timeout", "request_timeout", $"could not read the request body: {ex.Message}", RetryMayHelp: true)
                 : new Refusal(400, "invalid_request", "invalid_body", $"could not read the request body: {ex.Message}", RetryMayHelp: false);
-            return await RefuseAsync(context, entry, refusal, started);
+            return await RefuseAsync(context, request, refusal, started);
         }
         if (body is null)
         {
-            return await RefuseAsync(context, entry, new Refusal(413, "body_too_large", "request_too_large",
+            return await RefuseAsync(context, request, new Refusal(413, "body_too_large", "request_too_large",
                 $"request body exceeds the limit of {settings.MaxRequestBodyBytes} bytes", RetryMayHelp: false), started);
         }
         using var _ = body;
         if (body.Parse(settings.MaxJsonDepth) is { } parseError)
-            return await RefuseAsync(context, entry with { RequestBytes = body.Length }, new Refusal(400, "invalid_request", "invalid_json", parseError, false), started);
+            return await RefuseAsync(context, request with { RequestBytes = body.Length }, new Refusal(400, "invalid_request", "invalid_json", parseError, false), started);
         if (string.IsNullOrEmpty(body.Model))
         {
-            return await RefuseAsync(context, entry with { Stream = body.Stream, RequestBytes = body.Length, Model = body.Model ?? "" },
+            return await RefuseAsync(context, request with { Stream = body.Stream, RequestBytes = body.Length, Model = body.Model ?? "" },
                 new Refusal(400, "invalid_request", "missing_model", "you must provide a 'model' parameter", false), started);
         }
 
@@ -104,7 +100,7 @@ internal sealed class Dispatcher(
         var features = RequestFeatures.From(body.Model, context.Request.Headers, config.ClassificationHeader);
         var decision = RuleMatcher.Match(plan, features);
         var ruleTimeout = decision.Rule?.Config.Timeout;
-        entry = entry with
+        request = request with
         {
             Stream = body.Stream,
             RequestBytes = body.Length,
@@ -116,14 +112,14 @@ internal sealed class Dispatcher(
         };
 
         if (decision.IsNoRoute)
-            return await RefuseAsync(context, entry, new Refusal(503, "no_route", "no_route", "no rule matched and no defaultRoute configured", false), started);
+            return await RefuseAsync(context, request, new Refusal(503, "no_route", "no_route", "no rule matched and no defaultRoute configured", false), started);
         var candidates = decision.Candidates;
         if (decision.FailClosed && plan.Sensitive.Contains(features.Classification))
         {
             foreach (var candidate in candidates)
             {
                 if (candidate.Config.Tier == BackendTier.Local) continue;
-                return await RefuseAsync(context, entry, new Refusal(503, "fail_closed", "fail_closed",
+                return await RefuseAsync(context, request, new Refusal(503, "fail_closed", "fail_closed",
                     $"fail-closed: sensitive classification \"{features.Classification}\" cannot route to cloud-tier backend \"{candidate.Config.Name}\"", false), started);
             }
         }
@@ -132,18 +128,18 @@ internal sealed class Dispatcher(
             var mirror = candidates[^1];
             candidates = candidates[..^1];
             if (shadow.TryMirror(plan.Namespace, config.Timers, mirror, body, context.Request, ruleTimeout))
-                entry = entry with { Shadow = mirror.Config.Name };
+                request = request with { Shadow = mirror.Config.Name };
         }
         else if (decision.Strategy == RouteStrategy.Weighted && candidates.Length > 1)
         {
             candidates = WeightedOrder(candidates);
         }
 
-        return await TryCandidatesAsync(context, plan, decision, candidates, body, entry, started, ruleTimeout);
+        return await TryCandidatesAsync(context, plan, decision, candidates, body, request, started, ruleTimeout);
     }
 
     private async Task<AuditRecord> TryCandidatesAsync(HttpContext context, RoutePlan plan, RouteDecision decision, BackendRuntime[] candidates,
-        RequestBody body, AuditRecord entry, long started, TimeSpan? ruleTimeout)
+        RequestBody body, AuditRequest request, long started, TimeSpan? ruleTimeout)
     {
         var attempts = new List<AttemptRecord>(2);
         var attempted = false;
@@ -179,10 +175,8 @@ internal sealed class Dispatcher(
                 continue;
             }
 
-            var next = i + 1;
-            // Only a route with candidates left needs the 429 question answered (and its closure allocated).
-            var step = await AttemptAsync(context, plan, backend, credential, body, entry, attempts, started, ruleTimeout, probe, panic: false,
-                next < candidates.Length ? () => AnotherCandidateLeft(plan, candidates, next) : null);
+            var step = await AttemptAsync(context, plan, backend, credential, body, request, attempts, started, ruleTimeout, probe, panic: false,
+                LaterCandidates(plan, candidates, i + 1));
             if (step.Final is { } final) return final;
             attempted = true;
             lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
@@ -193,7 +187,7 @@ internal sealed class Dispatcher(
         // longest ago. A fail-closed rule never does: its refusal is the policy.
         if (!attempted && !decision.FailClosed && PanicCandidate(plan, candidates) is { } panic)
         {
-            var step = await AttemptAsync(context, plan, panic.Backend, panic.Credential, body, entry, attempts, started, ruleTimeout, probe: false, panic: true, anotherCandidateLeft: null);
+            var step = await AttemptAsync(context, plan, panic.Backend, panic.Credential, body, request, attempts, started, ruleTimeout, probe: false, panic: true, anotherCandidateLeft: null);
             if (step.Final is { } final) return final;
             attempted = true;
             lastTimedOut = step.Result.Kind == AttemptKind.TimedOut;
@@ -203,12 +197,12 @@ internal sealed class Dispatcher(
         var refusal = AttemptClassifier.Exhausted(decision.FailClosed, attempted, lastTimedOut, lastError);
         // The remaining quarantine is the honest retry delay when nothing was tried.
         var retryAfter = attempted ? null : RetryDelay(retryAt);
-        return await RefuseAsync(context, entry with { Attempts = attempts }, refusal, started, retryAfter);
+        return await RefuseAsync(context, request, refusal, started, retryAfter, attempts);
     }
 
     /// <summary>One attempt against <paramref name="backend"/>. <see cref="AttemptStep.Final"/> is set when the request is over.</summary>
     private async Task<AttemptStep> AttemptAsync(HttpContext context, RoutePlan plan, BackendRuntime backend, string? credential, RequestBody body,
-        AuditRecord entry, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool>? anotherCandidateLeft)
+        AuditRequest request, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool>? anotherCandidateLeft)
     {
         var config = plan.Config;
         var name = backend.Config.Name;
@@ -220,18 +214,10 @@ internal sealed class Dispatcher(
         var attemptStart = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(budget, time);
         var drain = shutdown.DrainDeadline;
-        var probeReported = false;
-        AttemptTransformer? transformer = null;
-        Action? onFirstByte = probe ? () =>
-        {
-            // A half-open probe's stream proves the backend works at its first byte: release the circuit for
-            // everyone now, not when the stream ends.
-            if (transformer!.Status == 429) return;
-            probeReported = true;
-            backend.OnOutcome(AttemptVerdict.Success, null, null, wasProbe: true);
-        } : null;
-        transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
-            new AttemptStreaming(body.Stream, injectUsage), deadline, drain, onFirstByte, time);
+        var probeState = probe ? new ProbeState(backend) : null;
+        var transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
+            new AttemptStreaming(body.Stream, injectUsage), deadline, drain, probeState is null ? null : probeState.OnFirstByte, time);
+        probeState?.Attach(transformer);
         using var drainRegistration = drain.UnsafeRegister(static s => ((AttemptTransformer)s!).OnDrainDeadline(), transformer);
         var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
         var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
@@ -246,9 +232,10 @@ internal sealed class Dispatcher(
             attempts.Add(new AttemptRecord(name, result.Outcome, transformer.Status, ms, panic));
             var final = result.Kind switch
             {
-                AttemptKind.ClientCanceled => entry with { Status = 499, Outcome = "client_canceled", Attempts = attempts, LatencyMs = Elapsed(started), DurationMs = Elapsed(started) },
-                AttemptKind.ShuttingDown => await RefuseAsync(context, entry with { Attempts = attempts },
-                    new Refusal(503, "gateway_shutting_down", "gateway_shutting_down", "the gateway is shutting down; retry on another replica", RetryMayHelp: true), started),
+                AttemptKind.ClientCanceled => Ended(request, 499, "client_canceled", started, attempts),
+                AttemptKind.ShuttingDown => await RefuseAsync(context, request,
+                    new Refusal(503, "gateway_shutting_down", "gateway_shutting_down", "the gateway is shutting down; retry on another replica", RetryMayHelp: true),
+                    started, attempts: attempts),
                 _ => null,
             };
             if (final is null) ResetResponse(context);
@@ -257,17 +244,19 @@ internal sealed class Dispatcher(
 
         var relay = transformer.Relay!;
         var ended = AttemptClassifier.ClassifyRelay(relay.Cut, error, context.RequestAborted.IsCancellationRequested, transformer.Status, transformer.Streaming, name);
-        backend.OnOutcome(ended.Verdict, ended.Error, ended.Verdict == AttemptVerdict.RateLimited ? transformer.RetryAfter : null, probe && !probeReported);
+        backend.OnOutcome(ended.Verdict, ended.Error, ended.Verdict == AttemptVerdict.RateLimited ? transformer.RetryAfter : null, probe && probeState!.Reported is false);
         attempts.Add(new AttemptRecord(name, "ok", transformer.Status, ms, panic));
         var usage = relay.Usage;
-        return new AttemptStep(result, entry with
+        return new AttemptStep(result, new AuditRecord
         {
+            Request = request,
             Status = transformer.Status,
             Outcome = ended.Outcome,
             Backend = name,
             BackendTier = backend.Config.Tier == BackendTier.Local ? "local" : "cloud",
             TimeoutMs = (long)budget.TotalMilliseconds,
             LatencyMs = (long)time.GetElapsedTime(started, transformer.HeadersAt).TotalMilliseconds,
+            DurationMs = Elapsed(started),
             ResponseBytes = relay.Bytes,
             TtfbMs = relay.FirstByteAt == 0 ? null : (long)time.GetElapsedTime(started, relay.FirstByteAt).TotalMilliseconds,
             TtftMs = relay.FirstTokenAt == 0 ? null : (long)time.GetElapsedTime(started, relay.FirstTokenAt).TotalMilliseconds,
@@ -275,11 +264,40 @@ internal sealed class Dispatcher(
             UsageMissing = usage is null && transformer.Status is >= 200 and < 300,
             CostUsd = usage is { } u && backend.Config.Prices is { } prices ? prices.Cost(u.Prompt, u.Completion) : null,
             Attempts = attempts,
-            DurationMs = Elapsed(started),
         });
     }
 
     private readonly record struct AttemptStep(AttemptResult Result, AuditRecord? Final);
+
+    /// <summary>
+    /// A half-open probe's stream proves the backend works at its first byte: the circuit is released for
+    /// everyone then, not when the stream ends. Allocated for probes only.
+    /// </summary>
+    private sealed class ProbeState(BackendRuntime backend)
+    {
+        private AttemptTransformer? _transformer;
+
+        public bool Reported { get; private set; }
+
+        public void Attach(AttemptTransformer transformer) => _transformer = transformer;
+
+        public void OnFirstByte()
+        {
+            if (_transformer?.Status == 429) return;
+            Reported = true;
+            backend.OnOutcome(AttemptVerdict.Success, null, null, wasProbe: true);
+        }
+    }
+
+    // A method of its own, so the closure is allocated only for a route with candidates left.
+    private Func<bool>? LaterCandidates(RoutePlan plan, BackendRuntime[] candidates, int from)
+        => from < candidates.Length ? () => AnotherCandidateLeft(plan, candidates, from) : null;
+
+    private AuditRecord Ended(AuditRequest request, int status, string outcome, long started, IReadOnlyList<AttemptRecord> attempts)
+    {
+        var elapsed = Elapsed(started);
+        return new AuditRecord { Request = request, Status = status, Outcome = outcome, LatencyMs = elapsed, DurationMs = elapsed, TimeoutMs = request.TimeoutMs, Attempts = attempts };
+    }
 
     private static TimeSpan Budget(RoutePlan plan, BackendRuntime backend, TimeSpan? ruleTimeout)
         => plan.Config.Timers.HeaderBudget(ruleTimeout, backend.Config.Timeout);
@@ -333,14 +351,13 @@ internal sealed class Dispatcher(
         context.Features.Set<IForwarderErrorFeature>(null);
     }
 
-    private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRecord entry, Refusal refusal, long started, TimeSpan? retryAfter = null)
+    private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRequest request, Refusal refusal, long started,
+        TimeSpan? retryAfter = null, IReadOnlyList<AttemptRecord>? attempts = null)
     {
         var written = !context.Response.HasStarted;
         await OpenAIError.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfter, shouldRetry: refusal.RetryMayHelp ? null : false);
         // The client received the error body: its length is what the audit line counts.
-        var bytes = written ? context.Response.ContentLength ?? 0 : 0;
-        var elapsed = Elapsed(started);
-        return entry with { Status = refusal.Status, Outcome = refusal.Outcome, LatencyMs = elapsed, DurationMs = elapsed, ResponseBytes = bytes };
+        return Ended(request, refusal.Status, refusal.Outcome, started, attempts ?? []) with { ResponseBytes = written ? context.Response.ContentLength ?? 0 : 0 };
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

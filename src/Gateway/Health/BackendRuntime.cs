@@ -125,6 +125,8 @@ internal sealed class BackendRuntime
     /// <summary>Records the outcome of an attempt; reports it to the grain when it changes the backend's state.</summary>
     public void OnOutcome(AttemptVerdict verdict, string? error, TimeSpan? retryAfter, bool wasProbe)
     {
+        // The steady state (a success on a healthy backend) changes nothing: decided without building a report.
+        if (verdict == AttemptVerdict.Success && !wasProbe && Effective is { IsClosed: true, ProbeHolder: null, Consecutive5xx: 0 }) return;
         var report = new AttemptReport(verdict, error, retryAfter, _reporter, Upstream);
         var changed = Overlay(report, static (health, report, now, policy) => CircuitBreaker.Apply(health, report, now, policy));
         if (wasProbe) Volatile.Write(ref _probing, 0);

@@ -17,6 +17,7 @@ internal sealed class RoutePlan
         Snapshot = snapshot;
         var config = snapshot.Config;
         Namespace = config.Router.Namespace;
+        RouterName = config.Router.ToString();
         Backends = config.Backends.Select(b => runtimes[b.Name]).ToArray();
         ByName = Backends.ToFrozenDictionary(b => b.Config.Name, StringComparer.Ordinal);
         var byPublished = new Dictionary<string, BackendRuntime>(StringComparer.Ordinal);
@@ -32,6 +33,9 @@ internal sealed class RoutePlan
     public RoutingSnapshot Snapshot { get; }
 
     public RouterConfig Config => Snapshot.Config;
+
+    /// <summary><c>namespace/name</c>, formatted once for the audit line.</summary>
+    public string RouterName { get; }
 
     /// <summary>The router's namespace, where its Secrets live.</summary>
     public string Namespace { get; }
