@@ -109,14 +109,15 @@ internal sealed class RelayedContent : HttpContent
             else if (options.MeterJson) Json = new UsageScanner();
             if (options.DropUsageOnlyEvents && options.Sse) _pending = new PooledBuffer();
             // A stream can outlive the drain deadline; a JSON body is read in moments and Kestrel's own stop ends it.
+            // A read waiting at the deadline is ended by closing the upstream stream under it: no timer per stream.
             if (options.Sse && options.Drain.CanBeCanceled)
             {
-                _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
                 _drainRegistration = options.Drain.UnsafeRegister(static state =>
                 {
                     var self = (RelayStream)state!;
                     self._drained = true;
-                    self._timer!.Cancel();
+                    if (self._timer is { } timer) timer.Cancel();
+                    else self.Inner.Dispose();
                 }, this);
             }
         }
@@ -209,9 +210,12 @@ internal sealed class RelayedContent : HttpContent
                 if (limit is not null) _timer!.CancelAfter(Timeout.InfiniteTimeSpan);
                 return read;
             }
+            catch (Exception) when (_drained && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RelayCut(StreamCut.Shutdown, null);
+            }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (_drained) throw new RelayCut(StreamCut.Shutdown, null);
                 // Decide by the limit that was armed: a timer may fire a few ms early by the stopwatch.
                 var duration = _durationArmed || (_options.MaxDuration is { } max && _time.GetElapsedTime(_started) >= max);
                 throw new RelayCut(duration ? StreamCut.DurationExceeded : StreamCut.IdleTimeout, null);

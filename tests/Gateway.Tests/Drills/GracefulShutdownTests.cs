@@ -120,6 +120,26 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         AssertNoErrorLogged(gateway);
     }
 
+    [Fact]
+    public async Task Sigterm_AStreamWhoseUpstreamIsSilent_IsStillEndedAtTheDrainDeadline()
+    {
+        await using var gateway = await StartAsync("--Shutdown:DrainTimeout=00:00:00.500");
+        // One chunk, then nothing: the gateway's read is waiting on the upstream when the deadline comes.
+        _upstream.Enqueue(Behavior.StallMidStream(1));
+        await using var stream = await SseReader.OpenAsync(gateway.BaseAddress);
+        await stream.WaitForEventsAsync(1, _patience);
+
+        await gateway.SignalAsync("TERM");
+        var signalled = Stopwatch.GetTimestamp();
+
+        await stream.Completion.WaitAsync(_patience);
+        Assert.Contains("\"code\":\"gateway_shutting_down\"", stream.Events[^1]);
+        Assert.InRange(Stopwatch.GetElapsedTime(signalled, stream.EndedAt), TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(3));
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10)), "the gateway did not exit after the drain timeout");
+        Assert.Equal(0, gateway.ExitCode);
+        AssertNoErrorLogged(gateway);
+    }
+
     private static async Task WaitUntilRefusedAsync(int port)
     {
         var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
