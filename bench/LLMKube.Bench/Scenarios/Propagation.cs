@@ -26,6 +26,8 @@ public static class Propagation
                 tier: local
                 external: { provider: openai, url: "http://127.0.0.1:9", model: m }
               defaultRoute: x
+              # A success lifts a quarantine only once it has run out: keep it short, so every report is a transition.
+              proxy: { quarantineDuration: 1ms }
             """);
         await using var rig = await ClusterRig.StartAsync(resources, gateways: 2, router: "default/bench");
         var a = rig.Gateways[0].Services.GetRequiredService<RoutingState>();
@@ -38,6 +40,7 @@ public static class Propagation
             var expected = failure ? CircuitState.Open : CircuitState.Closed;
             // Let A's own view settle first (the push of the previous transition), so every report is a transition.
             while (a.Current!.ByName["x"].Effective.State == expected || a.Current.Snapshot.Backends["x"].State == expected) await Task.Delay(1);
+            if (!failure) await Task.Delay(2); // past the 1 ms quarantine
 
             var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             void OnApplied(RoutePlan plan)

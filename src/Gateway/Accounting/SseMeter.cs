@@ -16,7 +16,8 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents) : ID
 
     private readonly UsageScanner _scanner = new();
     private readonly List<Range> _data = [];
-    private byte[] _event = ArrayPool<byte>.Shared.Rent(1024);
+    // Rented while an event is being read, returned once it is over: a stream between events holds none.
+    private byte[] _event = [];
     private int _eventLength;
     private bool _eventMentionsUsage;
     private bool _passThrough;
@@ -105,9 +106,9 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents) : ID
         }
         if (needed > _event.Length)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxEvent, Math.Max(needed, _event.Length * 2)));
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxEvent, Math.Max(needed, Math.Max(1024, _event.Length * 2))));
             _event.AsSpan(0, _eventLength).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_event);
+            if (_event.Length > 0) ArrayPool<byte>.Shared.Return(_event);
             _event = bigger;
         }
         bytes.CopyTo(_event.AsSpan(_eventLength));
@@ -169,6 +170,8 @@ internal sealed class SseMeter(TimeProvider time, bool dropUsageOnlyEvents) : ID
 
     private void ResetEvent()
     {
+        if (_event.Length > 0) ArrayPool<byte>.Shared.Return(_event);
+        _event = [];
         _eventLength = _lineStart = 0;
         _data.Clear();
         _eventMentionsUsage = false;

@@ -80,14 +80,13 @@ internal sealed class RelayedContent : HttpContent
         CancellationToken Drain,
         Action? OnFirstByte);
 
-    private sealed class RelayStream : Stream
+    private sealed class RelayStream : ReadOnlyStream
     {
         private readonly RelayOptions _options;
         private readonly TimeProvider _time;
         private readonly long _started;
         private readonly PooledBuffer? _pending;
         private int _pendingOffset;
-        private byte[]? _scratch;
         // Cancels a read on a limit, the drain deadline, or the caller's token (registered onto it): created
         // only when there is something to watch, so a plain JSON body costs no timer.
         private CancellationTokenSource? _timer;
@@ -130,17 +129,6 @@ internal sealed class RelayedContent : HttpContent
         public long Bytes { get; private set; }
         public long FirstByteAt { get; private set; }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (_trailer is not null) return Count(DrainTrailer(buffer.Span), fromUpstream: false);
@@ -150,36 +138,54 @@ internal sealed class RelayedContent : HttpContent
                 if (_pending is not null && _pendingOffset < _pending.Length) return Count(TakePending(buffer.Span));
                 if (_ended || Cut != StreamCut.None) return 0;
 
-                // With usage events to remove, the upstream's bytes go through a scratch buffer first.
-                var target = _pending is null ? buffer : (_scratch ??= ArrayPool<byte>.Shared.Rent(16 * 1024));
+                if (_pending is not null)
+                {
+                    // With usage events to remove, the upstream's bytes go through a scratch buffer first. It is
+                    // rented for this read only: YARP's zero-byte read did the waiting, so an idle stream holds none.
+                    var scratch = ArrayPool<byte>.Shared.Rent(4 * 1024);
+                    try
+                    {
+                        var got = await ReadInnerAsync(scratch, cancellationToken);
+                        if (got == 0) End();
+                        else Sse!.Process(scratch.AsSpan(0, got), _pending);
+                    }
+                    catch (RelayCut cut)
+                    {
+                        return Count(Fail(buffer.Span, cut.Kind, cut.Message), fromUpstream: false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(scratch);
+                    }
+                    continue;
+                }
+
                 int read;
                 try
                 {
-                    read = await ReadInnerAsync(target, cancellationToken);
+                    read = await ReadInnerAsync(buffer, cancellationToken);
                 }
                 catch (RelayCut cut)
                 {
                     return Count(Fail(buffer.Span, cut.Kind, cut.Message), fromUpstream: false);
                 }
-
                 if (read == 0)
                 {
-                    _ended = true;
-                    Sse?.Complete(_pending);
-                    Json?.Feed([], final: true);
-                    if (_pending is not null) continue;
+                    End();
                     return 0;
-                }
-                if (_pending is not null)
-                {
-                    Sse!.Process(target.Span[..read], _pending);
-                    continue;
                 }
                 var span = buffer.Span[..read];
                 Sse?.Process(span, null);
                 Json?.Feed(span);
                 return Count(read);
             }
+        }
+
+        private void End()
+        {
+            _ended = true;
+            Sse?.Complete(_pending);
+            Json?.Feed([], final: true);
         }
 
         // YARP's copier first reads zero bytes, to wait for data without holding a buffer: pass it on, and
@@ -317,8 +323,6 @@ internal sealed class RelayedContent : HttpContent
                 _timer?.Dispose();
                 _pending?.Dispose();
                 Sse?.Dispose();
-                if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
-                _scratch = null;
                 Inner.Dispose();
             }
             base.Dispose(disposing);

@@ -266,19 +266,10 @@ internal sealed class RequestBody : IDisposable
     }
 
     /// <summary>Reads up to five memory slices in sequence; YARP copies it upstream like any request body.</summary>
-    private sealed class SplicedReadStream(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, ReadOnlyMemory<byte> d, ReadOnlyMemory<byte> e) : Stream
+    private sealed class SplicedReadStream(ReadOnlyMemory<byte> a, ReadOnlyMemory<byte> b, ReadOnlyMemory<byte> c, ReadOnlyMemory<byte> d, ReadOnlyMemory<byte> e) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _a = a, _b = b, _c = c, _d = d, _e = e;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> destination)

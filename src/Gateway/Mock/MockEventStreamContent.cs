@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using LLMKube.Gateway.Forwarding;
 
 namespace LLMKube.Gateway.Mock;
 
@@ -40,21 +41,10 @@ internal sealed class MockEventStreamContent : HttpContent
         return false;
     }
 
-    private sealed class EventStream(IReadOnlyList<byte[]> events, TimeSpan delay, TimeProvider time) : Stream
+    private sealed class EventStream(IReadOnlyList<byte[]> events, TimeSpan delay, TimeProvider time) : ReadOnlyStream
     {
         private int _next;
         private ReadOnlyMemory<byte> _current;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
