@@ -61,7 +61,7 @@ public static class Overhead
             }
         }
         report.AppendLine();
-        report.AppendLine("Added p50 = target p50 − direct p50. Targets: added p50 ≤ 1.2× YARP's; req/s ≥ 0.8× YARP's.");
+        report.AppendLine("Added p50 = target p50 − direct p50. Targets: added p50 ≤ 1.10× YARP's; req/s ≥ 0.90× YARP's.");
         return report.ToString();
     }
 
