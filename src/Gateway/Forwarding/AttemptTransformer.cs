@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net.Http.Headers;
 using LLMKube.Grains.Routing;
 using Yarp.ReverseProxy.Forwarder;
@@ -46,16 +47,18 @@ internal sealed class AttemptTransformer(
         if (Relay is null) headerDeadline.Cancel();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        UpstreamHeaders.Apply(proxyRequest, backend, credential, timers.ConnectTimeout);
+        UpstreamHeaders.Apply(proxyRequest, backend, credential);
         // The id the client is answered with and the audit line logs: the client's own when it was kept, else
         // ours, never an invalid one it sent.
         proxyRequest.Headers.Remove(UpstreamHeaders.RequestId);
         proxyRequest.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, requestId);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         if (proxyResponse is null) return await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
@@ -86,8 +89,9 @@ internal sealed class AttemptTransformer(
         Relay = new RelayedContent(proxyResponse.Content, new RelayedContent.RelayOptions(
             timers.StreamIdleTimeout, timers.MaxStreamDuration, sse, sse && streaming.UsageInjected, json, drain, onFirstByte), time);
         proxyResponse.Content = Relay;
-        // The relayed length may differ (a dropped usage event): let the server frame the body.
-        httpContext.Response.ContentLength = null;
+        // A stream's relayed length may differ (a dropped usage event, an error event at a cut): the server
+        // frames it. Any other body is relayed byte for byte or the connection is aborted, so its length holds.
+        if (sse) httpContext.Response.ContentLength = null;
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LLMKube.Gateway.Accounting;
 using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Credentials;
@@ -30,6 +31,7 @@ internal sealed class Dispatcher(
     AuditLog audit,
     RoutingClock clock,
     TimeProvider time,
+    DeadlinePool deadlines,
     GracefulShutdown shutdown,
     IOptions<GatewayServerOptions> options)
 {
@@ -64,7 +66,8 @@ internal sealed class Dispatcher(
         }
     }
 
-    private async Task<AuditRecord> DispatchAsync(HttpContext context, RoutePlan plan, AuditRequest request, long started)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AuditRecord> DispatchAsync(HttpContext context, RoutePlan plan, AuditRequest request, long started)
     {
         var settings = options.Value;
         RequestBody? body;
@@ -138,7 +141,8 @@ internal sealed class Dispatcher(
         return await TryCandidatesAsync(context, plan, decision, candidates, body, request, started, ruleTimeout);
     }
 
-    private async Task<AuditRecord> TryCandidatesAsync(HttpContext context, RoutePlan plan, RouteDecision decision, BackendRuntime[] candidates,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AuditRecord> TryCandidatesAsync(HttpContext context, RoutePlan plan, RouteDecision decision, BackendRuntime[] candidates,
         RequestBody body, AuditRequest request, long started, TimeSpan? ruleTimeout)
     {
         var attempts = new List<AttemptRecord>(2);
@@ -201,7 +205,8 @@ internal sealed class Dispatcher(
     }
 
     /// <summary>One attempt against <paramref name="backend"/>. <see cref="AttemptStep.Final"/> is set when the request is over.</summary>
-    private async Task<AttemptStep> AttemptAsync(HttpContext context, RoutePlan plan, BackendRuntime backend, string? credential, RequestBody body,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AttemptStep> AttemptAsync(HttpContext context, RoutePlan plan, BackendRuntime backend, string? credential, RequestBody body,
         AuditRequest request, List<AttemptRecord> attempts, long started, TimeSpan? ruleTimeout, bool probe, bool panic, Func<bool>? anotherCandidateLeft)
     {
         var config = plan.Config;
@@ -212,19 +217,32 @@ internal sealed class Dispatcher(
         context.Request.Body = stream;
         context.Request.ContentLength = length;
         var attemptStart = time.GetTimestamp();
-        using var deadline = new CancellationTokenSource(budget, time);
+        var deadline = deadlines.Rent(budget);
         var drain = shutdown.DrainDeadline;
         var probeState = probe ? new ProbeState(backend) : null;
         var transformer = new AttemptTransformer(backend.Config, credential, context.TraceIdentifier, config.Timers, anotherCandidateLeft,
             new AttemptStreaming(body.Stream, injectUsage), deadline, drain, probeState is null ? null : probeState.OnFirstByte, time);
         probeState?.Attach(transformer);
-        using var drainRegistration = drain.UnsafeRegister(static s => ((AttemptTransformer)s!).OnDrainDeadline(), transformer);
-        var error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
+        var drainRegistration = drain.UnsafeRegister(static s => ((AttemptTransformer)s!).OnDrainDeadline(), transformer);
+        ForwarderError error;
+        bool timedOut;
+        try
+        {
+            error = await forwarder.SendAsync(context, backend.Config.Address, upstream.Invoker, RequestConfig, transformer, deadline.Token);
+        }
+        finally
+        {
+            // The registration goes first (Dispose waits for a running callback): nothing may cancel the
+            // source once it is back in the pool.
+            drainRegistration.Dispose();
+            timedOut = deadline.IsCancellationRequested;
+            deadlines.Return(deadline);
+        }
         var ms = (long)time.GetElapsedTime(attemptStart).TotalMilliseconds;
 
         var result = AttemptClassifier.Classify(new AttemptFacts(name, transformer.Decision, transformer.Status, error,
             context.Features.Get<IForwarderErrorFeature>()?.Exception, context.RequestAborted.IsCancellationRequested,
-            deadline.IsCancellationRequested, drain.IsCancellationRequested, budget));
+            timedOut, drain.IsCancellationRequested, budget));
 
         if (result.Kind != AttemptKind.Relayed)
         {
@@ -351,7 +369,8 @@ internal sealed class Dispatcher(
         context.Features.Set<IForwarderErrorFeature>(null);
     }
 
-    private async Task<AuditRecord> RefuseAsync(HttpContext context, AuditRequest request, Refusal refusal, long started,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AuditRecord> RefuseAsync(HttpContext context, AuditRequest request, Refusal refusal, long started,
         TimeSpan? retryAfter = null, IReadOnlyList<AttemptRecord>? attempts = null)
     {
         var written = !context.Response.HasStarted;

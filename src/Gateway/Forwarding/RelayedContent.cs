@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Net;
 using LLMKube.Gateway.Accounting;
@@ -129,6 +130,7 @@ internal sealed class RelayedContent : HttpContent
         public long Bytes { get; private set; }
         public long FirstByteAt { get; private set; }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (_trailer is not null) return Count(DrainTrailer(buffer.Span), fromUpstream: false);
@@ -190,6 +192,7 @@ internal sealed class RelayedContent : HttpContent
 
         // YARP's copier first reads zero bytes, to wait for data without holding a buffer: pass it on, and
         // never take its 0 for the end of the body.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
         {
             if (_ended || Cut != StreamCut.None || (_pending is not null && _pendingOffset < _pending.Length)) return 0;
@@ -204,6 +207,7 @@ internal sealed class RelayedContent : HttpContent
             return 0;
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> ReadInnerAsync(Memory<byte> target, CancellationToken cancellationToken)
         {
             if (_drained) throw new RelayCut(StreamCut.Shutdown, null);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -40,7 +41,8 @@ internal sealed class RequestBody : IDisposable
     public bool StreamUsageRequested { get; private set; }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes. Returns null and sets <paramref name="tooLarge"/> past the limit.</summary>
-    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<RequestBody?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared && declared > limit) return null;
         var capacity = (int)Math.Min(request.ContentLength ?? 16 * 1024, limit + 1);

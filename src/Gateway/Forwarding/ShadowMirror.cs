@@ -49,7 +49,7 @@ internal sealed partial class ShadowMirror(
         message.Content = content;
         message.Headers.Remove(UpstreamHeaders.RequestId);
         message.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, request.HttpContext.TraceIdentifier);
-        UpstreamHeaders.Apply(message, config, credential, timers.ConnectTimeout);
+        UpstreamHeaders.Apply(message, config, credential);
         var headerBudget = timers.HeaderBudget(ruleTimeout, config.Timeout);
         var total = headerBudget + (timers.MaxStreamDuration ?? TimeSpan.FromMinutes(10));
         _ = Task.Run(() => SendAsync(backend, message, headerBudget, total));

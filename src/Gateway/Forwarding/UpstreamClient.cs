@@ -1,26 +1,30 @@
 using System.Net;
 using System.Net.Sockets;
 using LLMKube.Gateway.Mock;
+using LLMKube.Gateway.Routing;
+using LLMKube.Grains.Routing;
 
 namespace LLMKube.Gateway.Forwarding;
 
 /// <summary>
 /// The one HTTP client every attempt uses. Connections to local-tier backends are pooled and kept
-/// alive; cloud-tier requests carry <c>Connection: close</c>. The connect timeout is per request
-/// (<see cref="ConnectTimeoutKey"/>), so a black-holed host fails over after <c>connectTimeout</c>
-/// rather than after the whole header budget. Requests to the mock provider's reserved host are
+/// alive; cloud-tier requests carry <c>Connection: close</c>. A connect is bounded by the router's
+/// <c>connectTimeout</c> as loaded now (a gateway serves one router), so a black-holed host fails over
+/// after it rather than after the whole header budget. Requests to the mock provider's reserved host are
 /// answered in process by <see cref="MockHandler"/>, ahead of the socket handler.
 /// </summary>
 internal sealed class UpstreamClient : IDisposable
 {
-    /// <summary>Request option carrying the attempt's connect timeout.</summary>
-    public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("llmkube.connect-timeout");
-
+    private readonly RoutingState? _routing;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the client; <paramref name="time"/> times connects and the mock provider's delays (the system clock when null).</summary>
-    public UpstreamClient(TimeProvider? time = null)
+    /// <summary>
+    /// Creates the client; <paramref name="routing"/> gives the connect timeout (the default when null),
+    /// <paramref name="time"/> times connects and the mock provider's delays (the system clock when null).
+    /// </summary>
+    public UpstreamClient(RoutingState? routing = null, TimeProvider? time = null)
     {
+        _routing = routing;
         _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
@@ -40,7 +44,7 @@ internal sealed class UpstreamClient : IDisposable
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var t) ? t : TimeSpan.FromSeconds(5);
+        var timeout = _routing?.Current?.Config.Timers.ConnectTimeout ?? RouterTimers.DefaultConnectTimeout;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var expiry = new CancellationTokenSource(timeout, _time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, expiry.Token);

@@ -20,7 +20,7 @@ internal static class UpstreamHeaders
     /// Drops the client's <c>Authorization</c> and <c>Accept-Encoding</c>, injects the backend's credential in
     /// its provider's shape, and asks for a fresh connection to cloud backends.
     /// </summary>
-    public static void Apply(HttpRequestMessage request, BackendConfig backend, string? credential, TimeSpan connectTimeout)
+    public static void Apply(HttpRequestMessage request, BackendConfig backend, string? credential)
     {
         var headers = request.Headers;
         headers.Host = null; // the destination's host, never the gateway's
@@ -30,7 +30,7 @@ internal static class UpstreamHeaders
         headers.Remove("x-api-key");
         headers.Remove("api-key");
         // A compressed body would hide its usage from the gateway (OpenAI compresses when asked): plain bodies only.
-        headers.AcceptEncoding.Clear();
+        headers.Remove("Accept-Encoding");
         if (credential is not null)
         {
             if (string.Equals(backend.Provider, "anthropic", StringComparison.OrdinalIgnoreCase))
@@ -46,6 +46,5 @@ internal static class UpstreamHeaders
             }
         }
         if (backend.Tier == BackendTier.Cloud) headers.ConnectionClose = true;
-        request.Options.Set(UpstreamClient.ConnectTimeoutKey, connectTimeout);
     }
 }

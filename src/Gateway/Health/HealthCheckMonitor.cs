@@ -122,8 +122,7 @@ internal sealed partial class HealthCheckMonitor(
                 Log.CredentialMissing(logger, schedule.Backend, reference.Key);
                 return;
             }
-            var result = await HealthCheckProbe.SendAsync(upstream.Invoker, runtime.Config, check, credential,
-                plan.Config.Timers.ConnectTimeout, time, _stopping.Token);
+            var result = await HealthCheckProbe.SendAsync(upstream.Invoker, runtime.Config, check, credential, time, _stopping.Token);
             runtime.OnHealthCheck(result.Passed, result.Error, role);
             if (result.Passed) Log.Passed(logger, schedule.Backend, role);
             else Log.Failed(logger, schedule.Backend, role, result.Error ?? "");

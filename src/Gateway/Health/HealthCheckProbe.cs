@@ -11,10 +11,10 @@ namespace LLMKube.Gateway.Health;
 internal static class HealthCheckProbe
 {
     public static async Task<HealthCheckResult> SendAsync(HttpMessageInvoker invoker, BackendConfig backend, HealthCheckConfig check,
-        string? credential, TimeSpan connectTimeout, TimeProvider time, CancellationToken stopping)
+        string? credential, TimeProvider time, CancellationToken stopping)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, backend.Address + check.Path);
-        UpstreamHeaders.Apply(request, backend, credential, connectTimeout);
+        UpstreamHeaders.Apply(request, backend, credential);
         using var deadline = new CancellationTokenSource(check.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, stopping);
         try

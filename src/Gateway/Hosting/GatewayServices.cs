@@ -36,6 +36,7 @@ internal static class GatewayServices
         services.AddSingleton<RoutingState>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<DeadlinePool>();
         services.AddSingleton<ShadowMirror>();
         services.AddSingleton(sp => new AuditLog(AuditOutput(sp.GetRequiredService<IOptions<GatewayServerOptions>>().Value.AuditLog),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditLog>>()));

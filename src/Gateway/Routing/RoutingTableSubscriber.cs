@@ -71,7 +71,12 @@ internal sealed partial class RoutingTableSubscriber(
                     unreachableSince = null;
                 }
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: whatever the poll in flight ended with (cancelled, refused, unreachable) no longer matters.
+                break;
+            }
+            catch (Exception ex)
             {
                 failed = true;
                 _reachable = false;

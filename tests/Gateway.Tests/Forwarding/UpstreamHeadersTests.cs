@@ -11,7 +11,6 @@ namespace LLMKube.Gateway.Tests.Forwarding;
 /// </summary>
 public sealed class UpstreamHeadersTests
 {
-    private static readonly TimeSpan Connect = TimeSpan.FromMilliseconds(1234);
 
     private static HttpRequestMessage ClientRequest()
     {
@@ -41,7 +40,7 @@ public sealed class UpstreamHeadersTests
     {
         using var request = ClientRequest();
 
-        UpstreamHeaders.Apply(request, Backend(provider), credential: null, Connect);
+        UpstreamHeaders.Apply(request, Backend(provider), credential: null);
 
         Assert.Null(request.Headers.Authorization);
         Assert.Null(Header(request, "Proxy-Authorization"));
@@ -62,7 +61,7 @@ public sealed class UpstreamHeadersTests
     {
         using var request = ClientRequest();
 
-        UpstreamHeaders.Apply(request, Backend(provider), "sk-backend", Connect);
+        UpstreamHeaders.Apply(request, Backend(provider), "sk-backend");
 
         Assert.Equal("Bearer sk-backend", request.Headers.Authorization?.ToString());
         Assert.Null(Header(request, "x-api-key"));
@@ -76,7 +75,7 @@ public sealed class UpstreamHeadersTests
     {
         using var request = ClientRequest();
 
-        UpstreamHeaders.Apply(request, Backend(provider), "sk-ant-backend", Connect);
+        UpstreamHeaders.Apply(request, Backend(provider), "sk-ant-backend");
 
         Assert.Null(request.Headers.Authorization);
         Assert.Equal("sk-ant-backend", Header(request, "x-api-key"));
@@ -90,22 +89,11 @@ public sealed class UpstreamHeadersTests
         using var cloud = ClientRequest();
         using var local = ClientRequest();
 
-        UpstreamHeaders.Apply(cloud, Backend("openai", BackendTier.Cloud), "k", Connect);
-        UpstreamHeaders.Apply(local, Backend("openai", BackendTier.Local), "k", Connect);
+        UpstreamHeaders.Apply(cloud, Backend("openai", BackendTier.Cloud), "k");
+        UpstreamHeaders.Apply(local, Backend("openai", BackendTier.Local), "k");
 
         Assert.True(cloud.Headers.ConnectionClose);
         Assert.Null(local.Headers.ConnectionClose);
-    }
-
-    [Fact]
-    public void TheConnectTimeout_TravelsWithTheRequest()
-    {
-        using var request = ClientRequest();
-
-        UpstreamHeaders.Apply(request, Backend("openai"), null, Connect);
-
-        Assert.True(request.Options.TryGetValue(UpstreamClient.ConnectTimeoutKey, out var timeout));
-        Assert.Equal(Connect, timeout);
     }
 
     [Theory]
