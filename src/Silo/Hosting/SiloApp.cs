@@ -1,10 +1,11 @@
 using LLMKube.Grains.Hosting;
+using LLMKube.Silo.Kubernetes;
 
 namespace LLMKube.Silo.Hosting;
 
 /// <summary>
 /// Composition of a silo process: shared defaults, Orleans with Redis membership and grain storage, the
-/// resource file source when <c>--resources</c> is given, and the admin endpoints with the dashboard.
+/// resource file source when <c>--resources</c> is given, the Kubernetes control plane when enabled, and the admin endpoints with the dashboard.
 /// </summary>
 public static class SiloApp
 {
@@ -15,6 +16,7 @@ public static class SiloApp
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         builder.AddSiloCore(silo);
         if (silo.Resources is { } path) builder.AddResourceFiles(path);
+        builder.AddKubernetesControlPlane();
         configure?.Invoke(builder);
 
         var app = builder.Build();

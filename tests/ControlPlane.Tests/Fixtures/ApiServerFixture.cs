@@ -8,7 +8,7 @@ namespace LLMKube.ControlPlane.Tests.Fixtures;
 
 /// <summary>
 /// A real <c>etcd</c> and <c>kube-apiserver</c> on 127.0.0.1 with free ports (started by the envtest bundle's
-/// <c>start.sh</c>), our generated CRDs installed, and an admin <see cref="Kubernetes"/> client. One per test
+/// <c>start.sh</c>), our generated CRDs installed, and an admin <see cref="k8s.Kubernetes"/> client. One per test
 /// collection: the pair takes about 5 s to start and 300 MB to run. Where the bundle is absent nothing starts and
 /// the tests using it are skipped (see <see cref="ApiServerFactAttribute"/>).
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
 
     public string EtcdUrl { get; private set; } = "";
 
-    public Kubernetes Client { get; private set; } = null!;
+    public k8s.Kubernetes Client { get; private set; } = null!;
 
     public KubernetesClientConfiguration Config { get; private set; } = null!;
 
@@ -39,7 +39,7 @@ public sealed class ApiServerFixture : IAsyncLifetime
         ApiUrl = env["ENVTEST_API_URL"];
         EtcdUrl = env["ENVTEST_ETCD_URL"];
         Config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        Client = new Kubernetes(Config);
+        Client = new k8s.Kubernetes(Config);
         await InstallCrdsAsync();
     }
 
@@ -89,6 +89,43 @@ public sealed class ApiServerFixture : IAsyncLifetime
         var revision = long.Parse(body["header"]!["revision"]!.GetValue<string>());
         using var compact = await http.PostAsJsonAsync("/v3/kv/compaction", new { revision, physical = true });
         compact.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Restarts kube-apiserver with the same flags and port (etcd keeps running): its watch cache starts again at
+    /// etcd's current revision, so a watch resuming from an older resourceVersion gets 410 Gone.
+    /// </summary>
+    public async Task RestartApiServerAsync()
+    {
+        var pidFile = Path.Combine(_state!, "kube-apiserver.pid");
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        var argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        using (var old = Process.GetProcessById(pid))
+        {
+            old.Kill();
+            await old.WaitForExitAsync();
+        }
+        var psi = new ProcessStartInfo(argv[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in argv.Skip(1)) psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not restart kube-apiserver");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        File.WriteAllText(pidFile, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                var ready = await Client.CoreV1.ListNamespaceAsync(limit: 1);
+                if (ready is not null) return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public static async Task<ProcessResult> RunAsync(string file, IEnumerable<string> args, string? stdin, TimeSpan timeout)

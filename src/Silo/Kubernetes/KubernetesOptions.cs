@@ -1,0 +1,36 @@
+namespace LLMKube.Silo.Kubernetes;
+
+/// <summary>The Kubernetes control plane of the silo, bound from <c>Silo:Kubernetes</c>.</summary>
+public sealed class KubernetesOptions
+{
+    public const string Section = "Silo:Kubernetes";
+
+    /// <summary>Watch and reconcile the CRDs (in-cluster config, or <see cref="Kubeconfig"/>).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>A kubeconfig file; unset means the in-cluster service account.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Namespaces to watch; empty means every namespace.</summary>
+    public List<string> Namespaces { get; set; } = [];
+
+    /// <summary>How often a watch relists everything even when nothing failed (a missed event heals here).</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the API server keeps one watch request open before we resume it.</summary>
+    public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>First reconnect delay after a failed list or watch; doubles up to <see cref="MaxBackoff"/>, with jitter.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The gateway image of the per-router gateway Deployments.</summary>
+    public string GatewayImage { get; set; } = "ghcr.io/llmkube/llmkube-orleans-gateway:latest";
+
+    /// <summary>The silo gateway address gateway pods join (a Service name:port), passed to them with the cluster token.</summary>
+    public string? SiloGatewayAddress { get; set; }
+
+    /// <summary>The Secret holding the cluster token (key <c>token</c>) that gateway pods present.</summary>
+    public string? ClusterTokenSecret { get; set; }
+}

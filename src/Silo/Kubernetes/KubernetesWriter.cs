@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using LLMKube.Grains.Kubernetes;
+
+namespace LLMKube.Silo.Kubernetes;
+
+/// <inheritdoc cref="IKubernetesWriter"/>
+public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider time, ILogger<KubernetesWriter> logger) : IKubernetesWriter
+{
+    public async Task ApplyAsync(IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken = default)
+    {
+        var patch = new V1Patch(desired, V1Patch.PatchType.ApplyPatch);
+        var (name, ns) = (desired.Metadata.Name, desired.Metadata.NamespaceProperty);
+        const string manager = KubeNames.FieldManager;
+        switch (desired)
+        {
+            case V1Deployment:
+                await client.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
+            case V1Service:
+                await client.CoreV1.PatchNamespacedServiceAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
+            case V1PodDisruptionBudget:
+                await client.PolicyV1.PatchNamespacedPodDisruptionBudgetAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
+            case V2HorizontalPodAutoscaler:
+                await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
+            case V1EndpointSlice:
+                await client.DiscoveryV1.PatchNamespacedEndpointSliceAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
+            default:
+                throw new NotSupportedException($"no apply for {desired.Kind}: add it to {nameof(KubernetesWriter)}");
+        }
+    }
+
+    public async Task ApplyStatusAsync(string kind, string plural, string ns, string name, JsonObject status, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject
+        {
+            ["apiVersion"] = KubeNames.ApiVersion,
+            ["kind"] = kind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["status"] = status,
+        };
+        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(body, V1Patch.PatchType.ApplyPatch), KubeNames.Group, KubeNames.Version, ns, plural, name,
+            fieldManager: KubeNames.FieldManager, force: true, cancellationToken: cancellationToken);
+    }
+
+    public async Task EventAsync(ObjectReferenceFacts regarding, string type, string reason, string note, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var ev = new Eventsv1Event
+        {
+            ApiVersion = "events.k8s.io/v1",
+            Kind = "Event",
+            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + ".", NamespaceProperty = regarding.Namespace },
+            EventTime = now,
+            Type = type,
+            Reason = reason,
+            Action = "Reconcile",
+            Note = note,
+            ReportingController = "inference.llmkube.dev/llmkube-orleans",
+            ReportingInstance = Environment.MachineName,
+            Regarding = new V1ObjectReference
+            {
+                ApiVersion = regarding.ApiVersion,
+                Kind = regarding.Kind,
+                Name = regarding.Name,
+                NamespaceProperty = regarding.Namespace,
+                Uid = regarding.Uid,
+            },
+        };
+        try
+        {
+            await client.EventsV1.CreateNamespacedEventAsync(ev, regarding.Namespace, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogEventFailed(regarding.Kind, regarding.Namespace, regarding.Name, reason, ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "could not record event {Reason} on {Kind} {Namespace}/{Name}: {Error}")]
+    private partial void LogEventFailed(string kind, string @namespace, string name, string reason, string error);
+}
