@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using k8s;
+using LLMKube.Grains.Backends;
+using LLMKube.Grains.Hosting;
+using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.Routers;
+using LLMKube.Silo.Kubernetes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LLMKube.ControlPlane.Tests.Fixtures;
+
+/// <summary>
+/// A real Orleans silo in the test process (localhost clustering, memory storage) running the production grains
+/// and the Kubernetes control plane against the test API server. Several of them form one cluster when started
+/// with the first one's port, as silos in separate pods do.
+/// </summary>
+public sealed class ControlPlaneSilo : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ControlPlaneSilo(IHost host, int siloPort)
+    {
+        _host = host;
+        SiloPort = siloPort;
+    }
+
+    public int SiloPort { get; }
+
+    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+
+    public KubernetesControlPlane ControlPlane => _host.Services.GetRequiredService<KubernetesControlPlane>();
+
+    public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "llmkube-cluster-token");
+
+    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton<IKubernetes>(client);
+        builder.Services.AddSingleton(RoutingClock.System);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
+        builder.Services.AddSingleton(Gateway);
+        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(new KubernetesOptions
+        {
+            Enabled = true,
+            Namespaces = [.. namespaces],
+            InitialBackoff = TimeSpan.FromMilliseconds(50),
+            MaxBackoff = TimeSpan.FromSeconds(1),
+        }));
+        builder.Services.AddSingleton<KubernetesControlPlane>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
+        var siloPort = FreePort();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, FreePort(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
+            silo.AddMemoryGrainStorage(StorageNames.Default);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ControlPlaneSilo(host, siloPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try { await _host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
+        _host.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
