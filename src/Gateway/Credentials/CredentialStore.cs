@@ -5,9 +5,10 @@ using LLMKube.Grains.Routing;
 namespace LLMKube.Gateway.Credentials;
 
 /// <summary>
-/// Resolves a backend's <see cref="CredentialRef"/> on this gateway: the key of a <c>Secret</c>
-/// document loaded with the resources, else the environment variable of the same name (as the
-/// Secret's keys become environment variables of a gateway pod). Values never leave this process.
+/// Resolves a backend's <see cref="CredentialRef"/> on this gateway: the value the silo read from the
+/// Secret and sent in the snapshot, else the key of a <c>Secret</c> document loaded with the resources,
+/// else the environment variable of the same name (as the Secret's keys become environment variables of
+/// a gateway pod). Values go only into upstream requests, never into logs.
 /// </summary>
 public sealed class CredentialStore
 {
@@ -28,6 +29,8 @@ public sealed class CredentialStore
     /// <summary>The credential, or null when neither the Secret nor the environment has it.</summary>
     public string? Resolve(string routerNamespace, CredentialRef reference)
     {
+        // The value the silo read from the Secret and sent in the snapshot wins: it follows rotations at once.
+        if (reference.Value?.Reveal() is { Length: > 0 } sent) return sent;
         if (_secretValues.TryGetValue($"{routerNamespace}/{reference.SecretName}/{reference.Key}", out var value) && value.Length > 0)
             return value;
         var env = Environment.GetEnvironmentVariable(reference.Key);

@@ -8,6 +8,7 @@ namespace LLMKube.Grains.Routers;
 /// <inheritdoc cref="IRouterGrain"/>
 /// <remarks>
 /// A config is accepted once it is in memory: a failed write to storage is retried with the next apply,
+/// and storage never holds credential values (they stay in memory and come again with the next apply);
 /// and a failed publish to the RoutingTable is retried on a grain timer, with backoff, until it lands.
 /// </remarks>
 public sealed partial class RouterGrain(
@@ -21,6 +22,8 @@ public sealed partial class RouterGrain(
     public static readonly TimeSpan MaxPublishRetryDelay = TimeSpan.FromSeconds(30);
 
     private bool _unsaved;
+    // The config in force, with the credential values read from Secrets; storage gets it without them.
+    private RouterConfig? _live;
     private int _publishFailures;
     private IGrainTimer? _publishRetry;
 
@@ -28,6 +31,12 @@ public sealed partial class RouterGrain(
     {
         if (state.State.Config?.SpecHash == config.SpecHash)
         {
+            if (_live is null && state.State.Config is { } stored)
+            {
+                // Re-activated from storage, which holds no credential values: take them from the same config again.
+                _live = config with { Version = stored.Version };
+                if (config.HasSecretValues) await TryPublish(null);
+            }
             if (_unsaved) await Persist(); // the same config applied again once storage is back
             if (_publishRetry is not null) await TryPublish(null);
             return state.State.Version;
@@ -36,7 +45,8 @@ public sealed partial class RouterGrain(
         var health = await ConfigureBackends(config);
         state.State.Version++;
         // Stamped into the config, so gateways report the version this grain logs.
-        state.State.Config = config with { Version = state.State.Version };
+        _live = config with { Version = state.State.Version };
+        state.State.Config = _live.WithoutSecretValues();
         // Routing must not wait for Redis: the config is served from memory and saved when storage allows.
         await Persist();
         await TryPublish(health);
@@ -44,7 +54,7 @@ public sealed partial class RouterGrain(
         return state.State.Version;
     }
 
-    public Task<RouterConfig?> GetConfig() => Task.FromResult(state.State.Config);
+    public Task<RouterConfig?> GetConfig() => Task.FromResult(_live ?? state.State.Config);
 
     /// <summary>The wait before publish retry number <paramref name="failures"/> (1 for the first).</summary>
     internal static TimeSpan PublishRetryDelay(int failures)
@@ -58,7 +68,7 @@ public sealed partial class RouterGrain(
     // A retry configures the Backend grains again (a no-op when unchanged) to publish their current health.
     private async Task TryPublish(IReadOnlyDictionary<string, BackendHealth>? health)
     {
-        var config = state.State.Config!;
+        var config = _live ?? state.State.Config!;
         try
         {
             health ??= await ConfigureBackends(config);

@@ -86,7 +86,9 @@ public static class RouterCompiler
             address = (string.IsNullOrEmpty(external.Url) ? ProviderDefaults.DefaultUrl(external.Provider)! : external.Url).TrimEnd('/');
             if (external.CredentialsSecretRef?.Name is { Length: > 0 } secretName)
             {
-                credential = new CredentialRef(secretName, ProviderDefaults.CredentialEnvVar(external.Provider)!);
+                var key = ProviderDefaults.CredentialEnvVar(external.Provider)!;
+                var value = resources.FindSecret(ns, secretName)?.Values().GetValueOrDefault(key);
+                credential = new CredentialRef(secretName, key, string.IsNullOrEmpty(value) ? null : new SecretValue(value));
             }
         }
         else
@@ -199,6 +201,15 @@ public static class RouterCompiler
             foreach (var backend in backends)
             {
                 writer.WriteString(backend.Name, backend.Address);
+            }
+
+            writer.WriteEndObject();
+            // A rotated Secret is a new config (gateways must get it), but the hash never carries the value itself.
+            writer.WriteStartObject("credentials");
+            foreach (var backend in backends)
+            {
+                if (backend.Credential?.Value is { } secret)
+                    writer.WriteString(backend.Name, Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret.Reveal()))));
             }
 
             writer.WriteEndObject();

@@ -4,8 +4,9 @@ namespace LLMKube.Grains.Routing;
 
 /// <summary>
 /// A validated <c>ModelRouter</c> compiled into the flat form the gateway routes from. Immutable:
-/// every change produces a new instance. Credentials appear only as references (<see cref="CredentialRef"/>);
-/// the gateway resolves them locally, so secret values never travel through grains.
+/// every change produces a new instance. Credentials are references (<see cref="CredentialRef"/>) that carry
+/// the Secret's value when the compiling silo could read it (as a <see cref="SecretValue"/>, which never
+/// prints), so a rotated Secret reaches every gateway with the next config; otherwise gateways resolve them locally.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record RouterConfig(
@@ -33,4 +34,12 @@ public sealed record RouterConfig(
 
     /// <summary>The Router grain's version of this config (1 for the first applied); 0 before it was applied.</summary>
     [Id(12)] public long Version { get; init; }
+
+    /// <summary>True when some backend carries a credential value read from a Secret.</summary>
+    public bool HasSecretValues => Backends.Any(b => b.Credential?.Value is not null);
+
+    /// <summary>This config without credential values: what grain storage keeps.</summary>
+    public RouterConfig WithoutSecretValues() => HasSecretValues
+        ? this with { Backends = [.. Backends.Select(b => b.Credential?.Value is null ? b : b with { Credential = b.Credential with { Value = null } })] }
+        : this;
 }

@@ -25,7 +25,7 @@ public sealed class SiloHost : IAsyncDisposable
 
     /// <summary>Starts a silo of the cluster <paramref name="serviceId"/> in <paramref name="redis"/>.</summary>
     public static async Task<SiloHost> StartAsync(RedisServer redis, string serviceId, string? resources = null, string? token = null, FakeTimeProvider? clock = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null, IDictionary<string, string?>? extra = null)
     {
         var logs = new LogCapture();
         var settings = new Dictionary<string, string?>
@@ -39,6 +39,7 @@ public sealed class SiloHost : IAsyncDisposable
             ["Silo:GatewayPort"] = Ports.Free().ToString(),
             ["Silo:Resources"] = resources,
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         var app = SiloApp.Build([], settings, builder =>
         {
             builder.Logging.AddProvider(logs);
