@@ -7,4 +7,7 @@ public sealed class ModelRouter : KubeObject
     public const string KindName = "ModelRouter";
 
     [Id(0)] public ModelRouterSpec? Spec { get; set; }
+
+    /// <summary>Written by the control plane through the status subresource; resource files leave it out.</summary>
+    [Id(1)] public ModelRouterStatus? Status { get; set; }
 }

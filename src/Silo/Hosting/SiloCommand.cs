@@ -22,6 +22,7 @@ public static class SiloCommand
             redis, resources, urls, siloPort, gatewayPort, logFormat,
         };
         root.TreatUnmatchedTokensAsErrors = false;
+        root.Subcommands.Add(CrdsCommand());
         root.SetAction(async (parse, _) =>
         {
             var (configuration, unknown) = HostRunner.SplitUnmatched(parse.UnmatchedTokens);
@@ -35,6 +36,19 @@ public static class SiloCommand
             return await HostRunner.RunAsync(() => SiloApp.Build(configuration, settings), _ => "silo");
         });
         return root;
+    }
+
+    // Writes the CRDs generated from the API types: what the chart ships and `kubectl apply -f` installs.
+    private static Command CrdsCommand()
+    {
+        var output = new Option<string>("--out") { Description = "The folder to write one CRD file per kind into.", Required = true };
+        var command = new Command("crds", "Write the CustomResourceDefinitions generated from the API types.") { output };
+        command.SetAction(parse =>
+        {
+            foreach (var path in LLMKube.Grains.Kubernetes.Crds.CrdFiles.WriteAll(parse.GetValue(output)!)) Console.WriteLine(path);
+            return 0;
+        });
+        return command;
     }
 
     /// <summary>Parses and runs; the host, not the command line, handles SIGTERM and Ctrl+C.</summary>
