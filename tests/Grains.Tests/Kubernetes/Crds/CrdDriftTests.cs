@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using LLMKube.Grains.Api.Schema;
+using LLMKube.Grains.Kubernetes.Crds;
+using LLMKube.Grains.Validation;
+
+namespace LLMKube.Grains.Tests.Kubernetes.Crds;
+
+public sealed class CrdDriftTests
+{
+    private static string Repo()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LLMKube.Orleans.sln"))) return dir.FullName;
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    public static TheoryData<string> Files => [.. CrdGenerator.Kinds.Select(k => k.FileName)];
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void TheCommittedCrd_IsWhatTheTypesGenerate(string file)
+    {
+        var kind = CrdGenerator.Kinds.Single(k => k.FileName == file);
+        var path = Path.Combine(Repo(), "helm", "llmkube-orleans", "crds", file);
+        Assert.True(File.Exists(path), $"{path} is missing; run: {CrdFiles.RegenerateCommand}");
+        Assert.True(File.ReadAllText(path) == CrdFiles.Render(kind), $"{file} has drifted from the C# API types; run: {CrdFiles.RegenerateCommand}");
+    }
+
+    private static JsonObject Spec(string plural)
+    {
+        var crd = CrdGenerator.Build(CrdGenerator.Kinds.Single(k => k.Plural == plural));
+        return crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!.AsObject();
+    }
+
+    [Fact]
+    public void TheSchema_CarriesTheValidatorsBounds()
+    {
+        var spec = Spec("modelrouters")["properties"]!;
+        Assert.Equal(SchemaLimits.MaxProxyReplicas, (int)spec["proxy"]!["properties"]!["replicas"]!["maximum"]!);
+        Assert.Equal(SchemaLimits.MinProxyReplicas, (int)spec["proxy"]!["properties"]!["replicas"]!["minimum"]!);
+        Assert.Equal(SchemaLimits.MaxBackends, (int)spec["backends"]!["maxItems"]!);
+        var backend = spec["backends"]!["items"]!["properties"]!;
+        Assert.Equal(ModelRouterValidator.NamePattern, (string)backend["name"]!["pattern"]!);
+        Assert.Equal(SchemaLimits.DurationPattern, (string)backend["timeout"]!["pattern"]!);
+        Assert.Equal(ModelRouterValidator.MaxHealthCheckIntervalSeconds, (int)backend["healthCheck"]!["properties"]!["intervalSeconds"]!["maximum"]!);
+        Assert.Equal(["local", "cloud"], backend["tier"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(0, (int)backend["weight"]!["minimum"]!);
+        Assert.Null(backend["weight"]!["maximum"]);
+    }
+
+    [Fact]
+    public void TheSchema_IsStructural_OneTypePerNode()
+    {
+        foreach (var kind in CrdGenerator.Kinds)
+        {
+            var schema = CrdGenerator.Build(kind)["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!;
+            Walk(schema.AsObject(), "");
+        }
+
+        static void Walk(JsonObject node, string path)
+        {
+            Assert.True(node["type"] is JsonValue, $"{path}: type must be one string");
+            Assert.False(node.ContainsKey("$ref"), $"{path}: $ref left in");
+            foreach (var (name, child) in node["properties"]?.AsObject() ?? []) Walk(child!.AsObject(), $"{path}.{name}");
+            if (node["items"] is JsonObject items) Walk(items, path + "[]");
+        }
+    }
+
+    [Fact]
+    public void TheRouterSpec_CarriesTheCelRules()
+    {
+        var rules = Spec("modelrouters")["x-kubernetes-validations"]!.AsArray().Select(r => (string)r!["message"]!).ToList();
+        Assert.Contains("a rule matching a sensitive dataClassification must set failClosed: true", rules);
+        Assert.Contains("a rule matching a sensitive dataClassification may route only to tier: local backends", rules);
+        Assert.Contains("spec.defaultRoute must name a backend in spec.backends", rules);
+        var backend = Spec("modelrouters")["properties"]!["backends"]!["items"]!["x-kubernetes-validations"]!.AsArray();
+        Assert.Equal("exactly one of inferenceServiceRef or external must be set", (string)backend.Single()!["message"]!);
+    }
+}
