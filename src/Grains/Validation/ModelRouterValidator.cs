@@ -47,6 +47,28 @@ public static partial class ModelRouterValidator
     private static readonly string[] _strategies = ["primary-fallback", "weighted", "shadow"];
 
     /// <summary>Validates <paramref name="router"/> and returns all errors; empty means valid.</summary>
+    // The list bounds the CRD schema declares (they also cap the API server's CEL cost), so a resource file
+    // and the API server refuse the same routers.
+    private static void CheckSizes(ModelRouterSpec spec, List<FieldError> errors)
+    {
+        CheckCount(errors, "spec.backends", spec.Backends?.Count, Api.Schema.SchemaLimits.MaxBackends);
+        CheckCount(errors, "spec.rules", spec.Rules?.Count, Api.Schema.SchemaLimits.MaxRules);
+        for (var i = 0; i < (spec.Rules?.Count ?? 0); i++)
+        {
+            var rule = spec.Rules![i];
+            CheckCount(errors, $"spec.rules[{i}].route.backends", rule.Route?.Backends?.Count, Api.Schema.SchemaLimits.MaxRouteBackends);
+            CheckCount(errors, $"spec.rules[{i}].match.dataClassification", rule.Match?.DataClassification?.Count, Api.Schema.SchemaLimits.MaxListItems);
+            CheckCount(errors, $"spec.rules[{i}].match.requiredCapabilities", rule.Match?.RequiredCapabilities?.Count, Api.Schema.SchemaLimits.MaxListItems);
+            CheckCount(errors, $"spec.rules[{i}].match.models", rule.Match?.Models?.Count, Api.Schema.SchemaLimits.MaxListItems);
+        }
+        CheckCount(errors, "spec.policy.classification.sensitiveClassifications", spec.Policy?.Classification?.SensitiveClassifications?.Count, Api.Schema.SchemaLimits.MaxListItems);
+    }
+
+    private static void CheckCount(List<FieldError> errors, string path, int? count, int max)
+    {
+        if (count > max) errors.Add(new(path, $"at most {max} items are allowed (got {count})"));
+    }
+
     public static IReadOnlyList<FieldError> Validate(ModelRouter router)
     {
         ArgumentNullException.ThrowIfNull(router);
@@ -70,6 +92,7 @@ public static partial class ModelRouterValidator
             errors.Add(new("spec.gatewayRef.name", "name is required"));
         }
 
+        CheckSizes(spec, errors);
         var backends = ValidateBackends(spec, errors);
         if (!string.IsNullOrEmpty(spec.DefaultRoute) && !backends.ContainsKey(spec.DefaultRoute))
         {

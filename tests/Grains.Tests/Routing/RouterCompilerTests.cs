@@ -139,7 +139,7 @@ public class RouterCompilerTests
         Assert.Equal("claude-opus-4-7", cloud.UpstreamModel);
         Assert.Empty(cloud.Capabilities);
         Assert.Equal(1, cloud.Weight);
-        Assert.Equal(new CredentialRef("anthropic-creds", "ANTHROPIC_API_KEY"), cloud.Credential);
+        Assert.Equal(("anthropic-creds", "ANTHROPIC_API_KEY", "sk-test"), (cloud.Credential!.SecretName, cloud.Credential.Key, cloud.Credential.Value?.Reveal()));
         Assert.Equal(TimeSpan.FromMinutes(3), cloud.Timeout);
         Assert.Null(cloud.InferenceService);
         Assert.Equal("opus", cloud.DisplayName);

@@ -77,3 +77,24 @@ public sealed class CrdDriftTests
         Assert.Equal("exactly one of inferenceServiceRef or external must be set", (string)backend.Single()!["message"]!);
     }
 }
+
+public sealed class ValidatorSizeTests
+{
+    [Fact]
+    public void TooManyBackends_AreRefusedByTheValidator_AsByTheSchema()
+    {
+        var router = new LLMKube.Grains.Api.ModelRouter
+        {
+            Metadata = new LLMKube.Grains.Api.ObjectMeta { Name = "r" },
+            Spec = new LLMKube.Grains.Api.ModelRouterSpec
+            {
+                Backends = [.. Enumerable.Range(0, SchemaLimits.MaxBackends + 1).Select(i => new LLMKube.Grains.Api.RouterBackend
+                {
+                    Name = "b" + i,
+                    External = new LLMKube.Grains.Api.ExternalProvider { Provider = "openai", Model = "m" },
+                })],
+            },
+        };
+        Assert.Contains(ModelRouterValidator.Validate(router), e => e.Path == "spec.backends" && e.Message.Contains($"at most {SchemaLimits.MaxBackends}"));
+    }
+}
