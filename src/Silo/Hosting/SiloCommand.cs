@@ -42,10 +42,16 @@ public static class SiloCommand
     private static Command CrdsCommand()
     {
         var output = new Option<string>("--out") { Description = "The folder to write one CRD file per kind into.", Required = true };
-        var command = new Command("crds", "Write the CustomResourceDefinitions generated from the API types.") { output };
+        var reference = new Option<string?>("--reference") { Description = "Also write the field reference (markdown) to this file." };
+        var command = new Command("crds", "Write the CustomResourceDefinitions generated from the API types.") { output, reference };
         command.SetAction(parse =>
         {
             foreach (var path in LLMKube.Grains.Kubernetes.Crds.CrdFiles.WriteAll(parse.GetValue(output)!)) Console.WriteLine(path);
+            if (parse.GetValue(reference) is { } file)
+            {
+                File.WriteAllText(file, LLMKube.Grains.Kubernetes.Crds.CrdReference.Render());
+                Console.WriteLine(file);
+            }
             return 0;
         });
         return command;

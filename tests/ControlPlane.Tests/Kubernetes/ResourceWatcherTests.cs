@@ -31,6 +31,8 @@ public sealed class ResourceWatcherTests(ApiServerFixture api)
         var watcher = new ResourceWatcher(new WatchSource(client, "", "v1", "configmaps", ns), sink, Options, TimeProvider.System, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = watcher.RunAsync(stop.Token);
+        // Created after the list, "first" arrives on the watch: once it is seen, the watch connection is open.
+        await Eventually.GetAsync(() => Task.FromResult(watcher.Lists), n => n == 1, what: "the first list");
 
         await CreateConfigMapAsync(ns, "first");
         await sink.WaitForAsync(ns + "/first");

@@ -11,6 +11,9 @@ public static class CrdFiles
 {
     public const string RegenerateCommand = "dotnet run --project src/Silo -c Release -- crds --out helm/llmkube-orleans/crds";
 
+    /// <summary>The command that regenerates the CRDs and docs/crd-reference.md together.</summary>
+    public const string RegenerateAllCommand = RegenerateCommand + " --reference docs/crd-reference.md";
+
     private static readonly JsonSerializerOptions _write = new()
     {
         WriteIndented = true,

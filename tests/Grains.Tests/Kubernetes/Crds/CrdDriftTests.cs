@@ -98,3 +98,16 @@ public sealed class ValidatorSizeTests
         Assert.Contains(ModelRouterValidator.Validate(router), e => e.Path == "spec.backends" && e.Message.Contains($"at most {SchemaLimits.MaxBackends}"));
     }
 }
+
+public sealed class CrdReferenceDriftTests
+{
+    [Fact]
+    public void TheCrdReference_IsWhatTheTypesGenerate()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "LLMKube.Orleans.sln"))) dir = dir.Parent;
+        var path = Path.Combine(dir.FullName, "docs", "crd-reference.md");
+        Assert.True(File.Exists(path) && File.ReadAllText(path) == CrdReference.Render(),
+            $"docs/crd-reference.md has drifted from the C# API types; run: {CrdFiles.RegenerateAllCommand}");
+    }
+}
