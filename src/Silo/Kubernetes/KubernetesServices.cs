@@ -30,8 +30,16 @@ public static class KubernetesServices
             var cluster = sp.GetRequiredService<IOptions<ClusterSettings>>().Value;
             return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, settings.ClusterTokenSecret);
         });
+        builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
         return builder;
+    }
+
+    /// <summary>The dispatchers that turn watched changes into grain observations, one per kind we reconcile.</summary>
+    public static IServiceCollection AddWatchDispatchers(this IServiceCollection services)
+    {
+        services.AddSingleton<IWatchDispatcher, ModelRouterDispatcher>();
+        return services;
     }
 }

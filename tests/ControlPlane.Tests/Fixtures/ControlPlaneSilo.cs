@@ -55,6 +55,7 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromSeconds(1),
         }));
+        builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
         var siloPort = FreePort();

@@ -42,6 +42,14 @@ public static class CrdGenerator
             new("Endpoint", "string", ".status.endpoint"),
             new("Age", "date", ".metadata.creationTimestamp"),
         ], Scale: true),
+        new(Model.KindName, "models", ["mdl"], typeof(ModelSpec), typeof(ModelStatus),
+        [
+            new("Phase", "string", ".status.phase"),
+            new("Size", "string", ".status.size"),
+            new("Accelerator", "string", ".spec.hardware.accelerator"),
+            new("Arch", "string", ".status.gguf.architecture", Priority: 1),
+            new("Age", "date", ".metadata.creationTimestamp"),
+        ]),
     ];
 
     /// <summary>The CRD object of <paramref name="kind"/>.</summary>
