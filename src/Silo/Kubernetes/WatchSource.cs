@@ -73,7 +73,11 @@ public sealed class WatchSource(k8s.Kubernetes client, string group, string vers
 
     private async Task<HttpResponseMessage> SendAsync(string path, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var response = await client.HttpClient.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri.ToString().TrimEnd('/') + "/" + path)), completion, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri.ToString().TrimEnd('/') + "/" + path));
+        // The client's HttpClient carries client certificates but not bearer tokens (a service account's, in a pod):
+        // KubernetesClient adds those per request, so a raw request must ask its credentials too.
+        if (client.Credentials is { } credentials) await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        var response = await client.HttpClient.SendAsync(request, completion, cancellationToken);
         if (response.IsSuccessStatusCode) return response;
         var status = response.StatusCode;
         response.Dispose();

@@ -36,12 +36,14 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "llmkube-cluster-token");
 
-    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null)
+    /// <param name="identity">Who the control plane acts as; the fixture's admin when null.</param>
+    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
+        KubernetesClientConfiguration? identity = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
+        var client = new k8s.Kubernetes(identity ?? KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<IKubernetes>(client);
         builder.Services.AddSingleton(RoutingClock.System);
@@ -63,6 +65,7 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         {
             silo.UseLocalhostClustering(siloPort, FreePort(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            MembershipClock.Use(silo);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -44,9 +44,10 @@ public sealed class ModelRouterReconcileTests(ApiServerFixture api)
         Assert.Equal(("ModelRouter", "chat", true, false), (owner.Kind, owner.Name, owner.Controller, owner.BlockOwnerDeletion));
         var managers = deployment.Metadata.ManagedFields.Select(m => (m.Manager, m.Operation)).ToList();
         Assert.Equal([(KubeNames.FieldManager, "Apply")], managers);
-        var service = await api.Client.CoreV1.ReadNamespacedServiceAsync("chat-router-proxy", ns);
+        // The Service and the PodDisruptionBudget are applied after the Deployment.
+        var service = await Eventually.GetAsync(() => api.Client.CoreV1.ReadNamespacedServiceAsync("chat-router-proxy", ns), _ => true, what: "the gateway Service");
         Assert.Equal("http", service.Spec.Ports.Single().TargetPort.Value);
-        await api.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("chat-router-proxy", ns);
+        await Eventually.GetAsync(() => api.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("chat-router-proxy", ns), _ => true, what: "the gateway PDB");
 
         var status = await Eventually.GetAsync(() => ReadStatusAsync(ns), s => s.TryGetProperty("phase", out _), what: "router status");
         Assert.Equal("Provisioning", status.GetProperty("phase").GetString());
@@ -134,6 +135,7 @@ public sealed class ModelRouterReconcileTests(ApiServerFixture api)
         await using var silo = await ControlPlaneSilo.StartAsync(api, "svc-" + ns, [ns]);
         await ApplyAsync(RouterYaml(ns));
         var before = await Eventually.GetAsync(() => ReadDeploymentAsync(ns), _ => true, what: "the gateway Deployment");
+        var service = await Eventually.GetAsync(() => api.Client.CoreV1.ReadNamespacedServiceAsync("chat-router-proxy", ns), _ => true, what: "the gateway Service");
         var router = await api.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(KubeNames.Group, KubeNames.Version, ns, "modelrouters", "chat");
         var uid = router.GetProperty("metadata").GetProperty("uid").GetString();
 
@@ -141,7 +143,7 @@ public sealed class ModelRouterReconcileTests(ApiServerFixture api)
         Assert.True(delete.ExitCode == 0, delete.StdErr);
 
         // This API server runs no garbage collector: the owner references are what a real cluster's GC follows.
-        foreach (var meta in new[] { before.Metadata, (await api.Client.CoreV1.ReadNamespacedServiceAsync("chat-router-proxy", ns)).Metadata })
+        foreach (var meta in new[] { before.Metadata, service.Metadata })
         {
             var owner = Assert.Single(meta.OwnerReferences);
             Assert.Equal(uid, owner.Uid);

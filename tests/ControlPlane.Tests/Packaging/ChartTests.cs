@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using LLMKube.ControlPlane.Tests.Fixtures;
+using LLMKube.Grains.Kubernetes;
+
+namespace LLMKube.ControlPlane.Tests.Packaging;
+
+/// <summary>The Helm chart, rendered as <c>helm template</c> does and applied to the real API server.</summary>
+[Collection(ApiServerCollection.Name)]
+public sealed class ChartTests(ApiServerFixture api)
+{
+    [ChartApiServerFact]
+    public async Task TheDefaultChart_RendersObjectsTheApiServerAccepts()
+    {
+        var ns = await api.CreateNamespaceAsync("chart");
+        var chart = await RenderAsync("llmkube-orleans", ns);
+
+        var silo = chart.Single("Deployment", "llmkube-orleans-silo");
+        var pod = silo["spec"]!["template"]!;
+        Assert.Equal("llmkube", (string?)pod["metadata"]!["labels"]!["orleans/serviceId"]);
+        Assert.Equal("llmkube", (string?)pod["metadata"]!["labels"]!["orleans/clusterId"]);
+        var container = pod["spec"]!["containers"]![0]!;
+        var env = container["env"]!.AsArray().Select(e => (string?)e!["name"]).ToList();
+        Assert.Subset(env.ToHashSet(), new HashSet<string?> { "POD_NAME", "POD_NAMESPACE", "POD_IP", "ORLEANS_SERVICE_ID", "ORLEANS_CLUSTER_ID", "LLMKUBE_Cluster__Token" });
+        Assert.Contains($"llmkube-orleans-redis.{ns}.svc.cluster.local:6379", container["args"]!.AsArray().Select(a => (string?)a));
+        Assert.True((bool)pod["spec"]!["securityContext"]!["runAsNonRoot"]!);
+        Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
+        Assert.Equal("Fail", (string?)chart.Single("ValidatingWebhookConfiguration", "llmkube-orleans")["webhooks"]![0]!["failurePolicy"]);
+        chart.Single("Secret", "llmkube-orleans-cluster-token");
+        chart.Single("PodDisruptionBudget", "llmkube-orleans-silo");
+
+        await DryRunAsync(chart.Yaml);
+    }
+
+    [ChartApiServerFact]
+    public async Task OpenShiftValues_LeaveUserGroupAndFsGroupToTheSecurityContextConstraints()
+    {
+        var ns = await api.CreateNamespaceAsync("chart-os");
+        var render = await ChartRenderer.RenderAsync("llmkube", ns, Path.Combine(ChartRenderer.Chart, "values-openshift.yaml"));
+        Assert.True(render.ExitCode == 0, render.StdErr);
+        var chart = new RenderedChart(render.StdOut);
+
+        foreach (var key in new[] { "runAsUser", "runAsGroup", "fsGroup" }) Assert.Empty(RenderedChart.FindAll(new JsonArray([.. chart.Objects.Select(o => o.DeepClone())]), key));
+        Assert.All(chart.OfKind("Deployment"), d => Assert.True((bool)d["spec"]!["template"]!["spec"]!["securityContext"]!["runAsNonRoot"]!));
+        await DryRunAsync(chart.Yaml);
+    }
+
+    [ChartApiServerFact]
+    public async Task CertManagerMode_MountsTheIssuedCertificate_AndAsksForCaInjection()
+    {
+        var ns = await api.CreateNamespaceAsync("chart-cm");
+        var chart = await RenderWithAsync("llmkube-orleans", ns, "webhook: {certManager: {enabled: true}}");
+
+        var certificate = chart.Single("Certificate", "llmkube-orleans-webhook");
+        Assert.Equal("llmkube-orleans-webhook-tls", (string?)certificate["spec"]!["secretName"]);
+        Assert.Contains($"llmkube-orleans-webhook.{ns}.svc", certificate["spec"]!["dnsNames"]!.AsArray().Select(n => (string?)n));
+        chart.Single("Issuer", "llmkube-orleans-webhook");
+        foreach (var kind in new[] { "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration" })
+            Assert.Equal($"{ns}/llmkube-orleans-webhook", (string?)chart.Single(kind, "llmkube-orleans")["metadata"]!["annotations"]!["cert-manager.io/inject-ca-from"]);
+        var env = chart.Single("Deployment", "llmkube-orleans-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Contains(env, e => (string?)e!["name"] == "LLMKUBE_Silo__Webhook__CertificateDirectory");
+        Assert.DoesNotContain(env, e => (string?)e!["name"] == "LLMKUBE_Silo__Webhook__CertificateSecret");
+        // No rights on webhook configurations: cert-manager injects the CA.
+        Assert.DoesNotContain(chart.OfKind("ClusterRole"), r => ((string?)r["metadata"]!["name"])!.EndsWith("-webhook-ca", StringComparison.Ordinal));
+
+        // This API server has no cert-manager CRDs: the rest must still apply.
+        await DryRunAsync(chart.Without("Certificate", "Issuer"));
+    }
+
+    [ChartApiServerFact]
+    public async Task WatchNamespaces_GrantRolesThere_InsteadOfAClusterRole()
+    {
+        var ns = await api.CreateNamespaceAsync("chart-ns");
+        var watched = await api.CreateNamespaceAsync("team");
+        var chart = await RenderWithAsync("llmkube-orleans", ns, $"silo: {{watchNamespaces: [{watched}]}}");
+
+        Assert.DoesNotContain(chart.OfKind("ClusterRole"), r => (string?)r["metadata"]!["name"] == "llmkube-orleans-reconciler");
+        var role = chart.OfKind("Role").Single(r => (string?)r["metadata"]!["name"] == "llmkube-orleans-reconciler");
+        Assert.Equal(watched, (string?)role["metadata"]!["namespace"]);
+        var env = chart.Single("Deployment", "llmkube-orleans-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        Assert.Contains(env, e => (string?)e!["name"] == "LLMKUBE_Silo__Kubernetes__Namespaces__0" && (string?)e["value"] == watched);
+        await DryRunAsync(chart.Yaml);
+    }
+
+    [ChartFact]
+    public async Task InvalidValues_AreRefusedWithTheSchemasMessage()
+    {
+        var noRedis = await ChartRenderer.RenderWithAsync("llmkube", "ns", "redis: {bundled: false}");
+        Assert.NotEqual(0, noRedis.ExitCode);
+        Assert.Contains("redis.address", noRedis.StdErr);
+
+        var typo = await ChartRenderer.RenderWithAsync("llmkube", "ns", "silo: {replica: 3}");
+        Assert.NotEqual(0, typo.ExitCode);
+        Assert.Contains("replica", typo.StdErr);
+
+        var external = await ChartRenderer.RenderWithAsync("llmkube-orleans", "ns", "redis: {bundled: false, address: 'redis.example:6379'}");
+        Assert.True(external.ExitCode == 0, external.StdErr);
+        var chart = new RenderedChart(external.StdOut);
+        Assert.DoesNotContain(chart.OfKind("Service"), s => ((string?)s["metadata"]!["name"])!.EndsWith("-redis", StringComparison.Ordinal));
+        Assert.Contains("redis.example:6379", chart.Single("Deployment", "llmkube-orleans-silo").ToJsonString());
+    }
+
+    /// <summary>
+    /// The silo's service account, with exactly the chart's RBAC, runs the control plane: a kubectl-applied router
+    /// gets its gateway fleet and status. And it may not do what it never needs.
+    /// </summary>
+    [ChartApiServerFact]
+    public async Task TheChartsRbac_IsEnoughToReconcile_AndNoMore()
+    {
+        var ns = await api.CreateNamespaceAsync("chart-rbac");
+        var release = "rbac-" + ns[^8..];
+        var chart = await RenderAsync(release, ns);
+        string[] rbacKinds = ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"];
+        var rbac = chart.ListOf(o => rbacKinds.Contains((string?)o["kind"]));
+        var apply = await api.KubectlWithInputAsync(rbac, "apply", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.StdErr);
+
+        var account = $"{release}-llmkube-orleans-silo";
+        var token = await api.KubectlAsync("create", "token", account, "-n", ns, "--duration=1h");
+        Assert.True(token.ExitCode == 0, token.StdErr);
+        var identity = new KubernetesClientConfiguration { Host = api.Config.Host, SslCaCerts = api.Config.SslCaCerts, AccessToken = token.StdOut.Trim() };
+
+        await using var silo = await ControlPlaneSilo.StartAsync(api, "svc-" + ns, [ns], identity: identity);
+        var router = await api.KubectlWithInputAsync($$"""
+            apiVersion: inference.llmkube.dev/v1alpha1
+            kind: ModelRouter
+            metadata: {name: chat, namespace: {{ns}}}
+            spec:
+              backends:
+              - name: cloud
+                external: {provider: openai, model: gpt-4o-mini, url: "http://127.0.0.1:9"}
+              rules:
+              - name: all
+                route: {backends: [cloud]}
+            """, "apply", "-f", "-");
+        Assert.True(router.ExitCode == 0, router.StdErr);
+
+        var deployment = await Eventually.GetAsync(async () =>
+        {
+            try { return await api.Client.AppsV1.ReadNamespacedDeploymentAsync("chat-router-proxy", ns); }
+            catch (k8s.Autorest.HttpOperationException) { return null; }
+        }, d => d is not null, what: "the gateway Deployment written by the silo's service account");
+        Assert.Equal(KubeNames.FieldManager, deployment!.Metadata.ManagedFields.Single().Manager);
+        await Eventually.GetAsync(async () =>
+        {
+            var mr = await api.Client.CustomObjects.GetNamespacedCustomObjectStatusAsync<JsonObject>(KubeNames.Group, KubeNames.Version, ns, "modelrouters", "chat");
+            return mr["status"]?["phase"]?.GetValue<string>();
+        }, phase => phase is not null, what: "router status written by the silo's service account");
+
+        var subject = $"system:serviceaccount:{ns}:{account}";
+        foreach (var (verb, resource) in new[] { ("delete", "deployments"), ("get", "configmaps"), ("delete", "secrets"), ("create", "pods"), ("update", "modelrouters") })
+        {
+            var can = await api.KubectlAsync("auth", "can-i", verb, resource, "-n", ns, "--as", subject);
+            Assert.True(can.StdOut.Trim() == "no", $"{subject} may {verb} {resource}: {can.StdOut}{can.StdErr}");
+        }
+    }
+
+    private async Task<RenderedChart> RenderAsync(string release, string ns)
+    {
+        var render = await ChartRenderer.RenderAsync(release, ns);
+        Assert.True(render.ExitCode == 0, render.StdErr);
+        return new RenderedChart(render.StdOut);
+    }
+
+    private static async Task<RenderedChart> RenderWithAsync(string release, string ns, string values)
+    {
+        var render = await ChartRenderer.RenderWithAsync(release, ns, values);
+        Assert.True(render.ExitCode == 0, render.StdErr);
+        return new RenderedChart(render.StdOut);
+    }
+
+    // A server-side dry run: schema validation, defaulting and admission, nothing stored.
+    private async Task DryRunAsync(string yaml)
+    {
+        var apply = await api.KubectlWithInputAsync(yaml, "apply", "--dry-run=server", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.StdErr + apply.StdOut);
+    }
+}
