@@ -27,10 +27,4 @@ public sealed class KubernetesOptions
 
     /// <summary>The gateway image of the per-router gateway Deployments.</summary>
     public string GatewayImage { get; set; } = "ghcr.io/llmkube/llmkube-orleans-gateway:latest";
-
-    /// <summary>The silo gateway address gateway pods join (a Service name:port), passed to them with the cluster token.</summary>
-    public string? SiloGatewayAddress { get; set; }
-
-    /// <summary>The Secret holding the cluster token (key <c>token</c>) that gateway pods present.</summary>
-    public string? ClusterTokenSecret { get; set; }
 }

@@ -28,7 +28,7 @@ public static class KubernetesServices
         builder.Services.AddSingleton(sp =>
         {
             var cluster = sp.GetRequiredService<IOptions<ClusterSettings>>().Value;
-            return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, settings.ClusterTokenSecret);
+            return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, cluster.Token);
         });
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();

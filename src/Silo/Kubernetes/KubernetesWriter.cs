@@ -27,6 +27,9 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
             case V2HorizontalPodAutoscaler:
                 await client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
                 break;
+            case V1Secret:
+                await client.CoreV1.PatchNamespacedSecretAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
+                break;
             case V1EndpointSlice:
                 await client.DiscoveryV1.PatchNamespacedEndpointSliceAsync(patch, name, ns, fieldManager: manager, force: true, cancellationToken: cancellationToken);
                 break;

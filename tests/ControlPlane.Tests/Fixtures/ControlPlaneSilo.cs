@@ -34,7 +34,7 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public KubernetesControlPlane ControlPlane => _host.Services.GetRequiredService<KubernetesControlPlane>();
 
-    public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "llmkube-cluster-token");
+    public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "cluster-token-of-the-test");
 
     /// <param name="identity">Who the control plane acts as; the fixture's admin when null.</param>
     public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,

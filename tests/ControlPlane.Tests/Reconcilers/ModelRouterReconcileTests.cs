@@ -48,6 +48,10 @@ public sealed class ModelRouterReconcileTests(ApiServerFixture api)
         var service = await Eventually.GetAsync(() => api.Client.CoreV1.ReadNamespacedServiceAsync("chat-router-proxy", ns), _ => true, what: "the gateway Service");
         Assert.Equal("http", service.Spec.Ports.Single().TargetPort.Value);
         await Eventually.GetAsync(() => api.Client.PolicyV1.ReadNamespacedPodDisruptionBudgetAsync("chat-router-proxy", ns), _ => true, what: "the gateway PDB");
+        // The gateway pods' cluster token, copied into the router's namespace (pods read only their namespace's Secrets).
+        var token = await api.Client.CoreV1.ReadNamespacedSecretAsync("chat-router-proxy-token", ns);
+        Assert.Equal("cluster-token-of-the-test", System.Text.Encoding.UTF8.GetString(token.Data["token"]));
+        Assert.Equal("ModelRouter", Assert.Single(token.Metadata.OwnerReferences).Kind);
 
         var status = await Eventually.GetAsync(() => ReadStatusAsync(ns), s => s.TryGetProperty("phase", out _), what: "router status");
         Assert.Equal("Provisioning", status.GetProperty("phase").GetString());

@@ -3,19 +3,26 @@ using LLMKube.Grains.Api;
 
 namespace LLMKube.Grains.Kubernetes.Routers;
 
-/// <summary>The gateway fleet of one ModelRouter: a Deployment of gateway pods, its Service and a PodDisruptionBudget.</summary>
-public sealed record GatewayObjects(V1Deployment Deployment, V1Service Service, V1PodDisruptionBudget DisruptionBudget);
+/// <summary>
+/// The gateway fleet of one ModelRouter: a Deployment of gateway pods, its Service, a PodDisruptionBudget, and the
+/// cluster token the pods present (a Secret in the router's namespace: pods can only read Secrets of their own).
+/// </summary>
+public sealed record GatewayObjects(V1Deployment Deployment, V1Service Service, V1PodDisruptionBudget DisruptionBudget, V1Secret? Token);
 
-/// <summary>How the silo starts gateway pods: image, where the cluster is, and the Secret with its token.</summary>
-[GenerateSerializer, Immutable]
+/// <summary>How the silo starts gateway pods: image, where the cluster is, and the cluster token they present.</summary>
+/// <param name="Token">The silo's own cluster token; copied into each router's namespace, never logged.</param>
 public sealed record GatewaySettings(
-    [property: Id(0)] string Image,
-    [property: Id(1)] string Redis,
-    [property: Id(2)] string ClusterId,
-    [property: Id(3)] string ServiceId,
-    [property: Id(4)] string? TokenSecret,
-    [property: Id(5)] int PreStopDelaySeconds = 5,
-    [property: Id(6)] int TerminationGracePeriodSeconds = 120);
+    string Image,
+    string Redis,
+    string ClusterId,
+    string ServiceId,
+    string? Token,
+    int PreStopDelaySeconds = 5,
+    int TerminationGracePeriodSeconds = 120)
+{
+    // A record would print the token.
+    public override string ToString() => $"GatewaySettings {{ Image = {Image}, Redis = {Redis}, ClusterId = {ClusterId}, ServiceId = {ServiceId} }}";
+}
 
 /// <summary>
 /// The desired gateway objects of a router, as a pure function of its spec. Only the fields we own are set:
@@ -52,8 +59,19 @@ public static class GatewayObjectsBuilder
             new() { Name = "Cluster__ServiceId", Value = settings.ServiceId },
             new() { Name = "Shutdown__Delay", Value = TimeSpan.FromSeconds(settings.PreStopDelaySeconds).ToString("c", System.Globalization.CultureInfo.InvariantCulture) },
         };
-        if (settings.TokenSecret is { Length: > 0 } secret)
-            env.Add(new V1EnvVar { Name = "Cluster__Token", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = "token" } } });
+        V1Secret? token = null;
+        if (settings.Token is { Length: > 0 } value)
+        {
+            token = new V1Secret
+            {
+                ApiVersion = "v1",
+                Kind = "Secret",
+                Metadata = new V1ObjectMeta { Name = name + "-token", NamespaceProperty = ns, Labels = labels, OwnerReferences = [owner] },
+                Type = "Opaque",
+                StringData = new Dictionary<string, string> { ["token"] = value },
+            };
+            env.Add(new V1EnvVar { Name = "Cluster__Token", ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = token.Metadata.Name, Key = "token" } } });
+        }
 
         var probe = (string path, int period) => new V1Probe
         {
@@ -128,7 +146,7 @@ public static class GatewayObjectsBuilder
             Metadata = meta,
             Spec = new V1PodDisruptionBudgetSpec { MaxUnavailable = 1, Selector = new V1LabelSelector { MatchLabels = selector } },
         };
-        return new GatewayObjects(deployment, service, pdb);
+        return new GatewayObjects(deployment, service, pdb, token);
     }
 
     /// <summary>The in-cluster address of the router's gateway Service.</summary>

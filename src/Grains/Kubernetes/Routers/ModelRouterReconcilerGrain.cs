@@ -65,6 +65,7 @@ public sealed partial class ModelRouterReconcilerGrain(
             {
                 await GrainFactory.GetGrain<IRouterGrain>(key).Apply(_config);
                 var objects = GatewayObjectsBuilder.Build(router, router.Metadata.Uid ?? "", gateway);
+                if (objects.Token is not null) await writer.ApplyAsync(objects.Token);
                 await writer.ApplyAsync(objects.Deployment);
                 await writer.ApplyAsync(objects.Service);
                 await writer.ApplyAsync(objects.DisruptionBudget);

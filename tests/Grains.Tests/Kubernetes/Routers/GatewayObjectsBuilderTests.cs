@@ -6,7 +6,7 @@ namespace LLMKube.Grains.Tests.Kubernetes.Routers;
 
 public sealed class GatewayObjectsBuilderTests
 {
-    private static readonly GatewaySettings Settings = new("registry.local/gateway:1", "redis:6379", "cid", "sid", "llmkube-cluster-token");
+    private static readonly GatewaySettings Settings = new("registry.local/gateway:1", "redis:6379", "cid", "sid", "s3cret-token");
 
     private static ModelRouter Router(int? replicas = null, int? port = null, string name = "chat.prod") => new()
     {
@@ -34,7 +34,11 @@ public sealed class GatewayObjectsBuilderTests
         Assert.Equal(["--router", "team-a/chat.prod", "--redis", "redis:6379", "--urls", "http://0.0.0.0:8080", "--log-format", "json"], container.Args);
         var token = Assert.Single(container.Env, e => e.Name == "Cluster__Token");
         Assert.Null(token.Value);
-        Assert.Equal("llmkube-cluster-token", token.ValueFrom.SecretKeyRef.Name);
+        Assert.Equal("chat-prod-router-proxy-token", token.ValueFrom.SecretKeyRef.Name);
+        // The pods read the token from a Secret in their own namespace, which the silo writes from its own token.
+        Assert.Equal(("chat-prod-router-proxy-token", "team-a"), (objects.Token!.Metadata.Name, objects.Token.Metadata.NamespaceProperty));
+        Assert.Equal("s3cret-token", objects.Token.StringData["token"]);
+        Assert.DoesNotContain("s3cret", Settings.ToString());
         Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
         Assert.Equal(0, deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value == "0" ? 0 : int.Parse(deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value));
     }
@@ -43,7 +47,7 @@ public sealed class GatewayObjectsBuilderTests
     public void EveryObject_IsOwnedByTheRouter_WithoutBlockingDeletion()
     {
         var objects = GatewayObjectsBuilder.Build(Router(), "uid-1", Settings);
-        foreach (var meta in new[] { objects.Deployment.Metadata, objects.Service.Metadata, objects.DisruptionBudget.Metadata })
+        foreach (var meta in new[] { objects.Deployment.Metadata, objects.Service.Metadata, objects.DisruptionBudget.Metadata, objects.Token!.Metadata })
         {
             var owner = Assert.Single(meta.OwnerReferences);
             Assert.Equal(("inference.llmkube.dev/v1alpha1", "ModelRouter", "chat.prod", "uid-1"), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid));
