@@ -20,7 +20,7 @@ public static class Targets
     public static Task<ChildProcess> StandaloneAsync(string resources, string? router = null)
     {
         var port = Ports.Free();
-        var args = new List<string> { "--standalone", "--resources", resources, "--urls", $"http://127.0.0.1:{port}" };
+        var args = new List<string> { "--standalone", "--resources", resources, "--urls", $"http://127.0.0.1:{port}", "--admin-urls", AdminUrl() };
         if (router is not null) args.AddRange(["--router", router]);
         return ChildProcess.StartAsync("standalone gateway", ChildProcess.Dll("Gateway"), args, port, "/readyz", Quiet);
     }
@@ -38,8 +38,11 @@ public static class Targets
     {
         var port = Ports.Free();
         return ChildProcess.StartAsync("cluster gateway", ChildProcess.Dll("Gateway"),
-            ["--redis", redis.Endpoint, "--router", router, "--urls", $"http://127.0.0.1:{port}"], port, "/readyz", Cluster(serviceId));
+            ["--redis", redis.Endpoint, "--router", router, "--urls", $"http://127.0.0.1:{port}", "--admin-urls", AdminUrl()], port, "/readyz", Cluster(serviceId));
     }
+
+    // Every gateway keeps its admin listener (and so its metrics) on, each on a port of its own.
+    private static string AdminUrl() => $"http://127.0.0.1:{Ports.Free()}";
 
     /// <summary>Audit lines still serialized and written, to /dev/null, so their cost is measured.</summary>
     private static Dictionary<string, string> Quiet => new()

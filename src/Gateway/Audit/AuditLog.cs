@@ -26,6 +26,7 @@ internal sealed partial class AuditLog : IAsyncDisposable
     private readonly ILogger<AuditLog> _logger;
     private readonly Task _writer;
     private long _dropped;
+    private long _droppedTotal;
     private volatile string? _file;
     private string? _openFile;
     private Stream? _fileStream;
@@ -106,7 +107,11 @@ internal sealed partial class AuditLog : IAsyncDisposable
         if (_queue.Writer.TryWrite(new ArraySegment<byte>(line, 0, buffer.WrittenCount))) return;
         ArrayPool<byte>.Shared.Return(line);
         Interlocked.Increment(ref _dropped);
+        Interlocked.Increment(ref _droppedTotal);
     }
+
+    /// <summary>Lines dropped since start (the warning reports them in batches).</summary>
+    public long DroppedTotal => Interlocked.Read(ref _droppedTotal);
 
     /// <summary>Sends the lines to <paramref name="path"/> (appended to) from the next batch on; null goes back to the configured output.</summary>
     public void UseFile(string? path) => _file = path;

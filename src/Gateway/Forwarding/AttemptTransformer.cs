@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Net.Http.Headers;
+using LLMKube.Gateway.Observability;
 using LLMKube.Grains.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -56,6 +58,8 @@ internal sealed class AttemptTransformer(
         // ours, never an invalid one it sent.
         proxyRequest.Headers.Remove(UpstreamHeaders.RequestId);
         proxyRequest.Headers.TryAddWithoutValidation(UpstreamHeaders.RequestId, requestId);
+        // Only when tracing is on: otherwise the client's own trace headers pass through untouched.
+        if (Activity.Current is { } span) GatewayTracing.Propagate(span, proxyRequest.Headers);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -5,6 +5,7 @@ using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Errors;
 using LLMKube.Gateway.Health;
 using LLMKube.Gateway.Hosting;
+using LLMKube.Gateway.Observability;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
@@ -29,6 +30,7 @@ internal sealed class Dispatcher(
     CredentialStore credentials,
     ShadowMirror shadow,
     AuditLog audit,
+    GatewayMetrics metrics,
     RoutingClock clock,
     TimeProvider time,
     DeadlinePool deadlines,
@@ -54,6 +56,7 @@ internal sealed class Dispatcher(
         }
         var started = time.GetTimestamp();
         var request = new AuditRequest(plan.RouterName, context.TraceIdentifier, context.Request.Path.Value ?? "");
+        var span = GatewayTracing.StartRequest(context);
         AuditRecord? record = null;
         try
         {
@@ -62,7 +65,10 @@ internal sealed class Dispatcher(
         finally
         {
             // Every path that ends the request builds its record; only an exception (a bug) leaves none.
-            audit.Write(record ?? new AuditRecord { Request = request, Status = 500, Outcome = "internal_error", DurationMs = Elapsed(started) });
+            record ??= new AuditRecord { Request = request, Status = 500, Outcome = "internal_error", DurationMs = Elapsed(started) };
+            audit.Write(record);
+            metrics.Record(plan, record);
+            GatewayTracing.EndRequest(span, record);
         }
     }
 
@@ -168,6 +174,7 @@ internal sealed class Dispatcher(
                 if (retryAt is null || skipUntil < retryAt) retryAt = skipUntil;
                 lastError = skipUntil > now ? $"backend \"{name}\" is quarantined until {skipUntil:O}" : $"backend \"{name}\" is quarantined";
                 attempts.Add(new AttemptRecord(name, "skipped_unhealthy", 0, 0));
+                GatewayTracing.Skipped(backend, request, attempts[^1], i);
                 continue;
             }
             string? credential = null;
@@ -176,6 +183,7 @@ internal sealed class Dispatcher(
                 if (probe) backend.OnOutcome(AttemptVerdict.Inconclusive, null, null, wasProbe: true);
                 lastError = $"backend \"{name}\": credential {reference.Key} is not set";
                 attempts.Add(new AttemptRecord(name, "credentials_missing", 0, 0));
+                GatewayTracing.Skipped(backend, request, attempts[^1], i);
                 continue;
             }
 
@@ -224,6 +232,8 @@ internal sealed class Dispatcher(
             new AttemptStreaming(body.Stream, injectUsage), deadline, drain, probeState is null ? null : probeState.OnFirstByte, time);
         probeState?.Attach(transformer);
         var drainRegistration = drain.UnsafeRegister(static s => ((AttemptTransformer)s!).OnDrainDeadline(), transformer);
+        // The current activity while YARP sends: the transformer makes it the upstream's trace parent.
+        var span = GatewayTracing.StartAttempt(backend, request, attempts.Count, probe, panic);
         ForwarderError error;
         bool timedOut;
         try
@@ -248,6 +258,7 @@ internal sealed class Dispatcher(
         {
             backend.OnOutcome(result.Verdict, result.Error, result.Kind == AttemptKind.RateLimited ? transformer.RetryAfter : null, probe);
             attempts.Add(new AttemptRecord(name, result.Outcome, transformer.Status, ms, panic));
+            GatewayTracing.EndAttempt(span, attempts[^1], null);
             var final = result.Kind switch
             {
                 AttemptKind.ClientCanceled => Ended(request, 499, "client_canceled", started, attempts),
@@ -265,6 +276,7 @@ internal sealed class Dispatcher(
         backend.OnOutcome(ended.Verdict, ended.Error, ended.Verdict == AttemptVerdict.RateLimited ? transformer.RetryAfter : null, probe && probeState!.Reported is false);
         attempts.Add(new AttemptRecord(name, "ok", transformer.Status, ms, panic));
         var usage = relay.Usage;
+        GatewayTracing.EndAttempt(span, attempts[^1], usage);
         return new AttemptStep(result, new AuditRecord
         {
             Request = request,

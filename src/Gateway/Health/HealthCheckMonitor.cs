@@ -1,6 +1,7 @@
-using LLMKube.Gateway.Hosting;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Forwarding;
+using LLMKube.Gateway.Hosting;
+using LLMKube.Gateway.Observability;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
@@ -25,6 +26,7 @@ internal sealed partial class HealthCheckMonitor(
     RoutingClock clock,
     TimeProvider time,
     GracefulShutdown shutdown,
+    GatewayMetrics metrics,
     IOptions<GatewayServerOptions> options,
     ILogger<HealthCheckMonitor> logger) : IHostedLifecycleService, IDisposable
 {
@@ -124,6 +126,7 @@ internal sealed partial class HealthCheckMonitor(
             }
             var result = await HealthCheckProbe.SendAsync(upstream.Invoker, runtime.Config, check, credential, time, _stopping.Token);
             runtime.OnHealthCheck(result.Passed, result.Error, role);
+            metrics.HealthCheck(plan.RouterName, schedule.Backend, result.Passed);
             if (result.Passed) Log.Passed(logger, schedule.Backend, role);
             else Log.Failed(logger, schedule.Backend, role, result.Error ?? "");
         }

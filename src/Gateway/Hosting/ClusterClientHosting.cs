@@ -21,6 +21,8 @@ internal static partial class ClusterClientHosting
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             client.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
+            // Grain calls carry the caller's trace context; free while no tracer listens.
+            client.AddActivityPropagation();
             client.UseConnectionRetryFilter<RetryUntilConnected>();
         });
         // Listen (and answer /healthz, /readyz: not_ready) while the client is still looking for the cluster.

@@ -2,6 +2,7 @@ using LLMKube.Gateway.Audit;
 using LLMKube.Gateway.Credentials;
 using LLMKube.Gateway.Forwarding;
 using LLMKube.Gateway.Health;
+using LLMKube.Gateway.Observability;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Cluster;
@@ -41,6 +42,7 @@ internal static class GatewayServices
         services.AddSingleton(sp => new AuditLog(AuditOutput(sp.GetRequiredService<IOptions<GatewayServerOptions>>().Value.AuditLog),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditLog>>()));
         services.AddHostedService<AuditTarget>();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<RoutingTableSubscriber>();
         services.AddHostedService(sp => sp.GetRequiredService<RoutingTableSubscriber>());

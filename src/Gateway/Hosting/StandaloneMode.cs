@@ -23,6 +23,7 @@ internal static class StandaloneMode
             // Gateway port 0: no external clients in standalone mode; the gateway calls grains in-process.
             silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "llmkube", clusterId: "standalone");
             silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.AddActivityPropagation();
             MembershipClock.Use(silo);
         });
 

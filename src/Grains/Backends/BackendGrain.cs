@@ -1,4 +1,5 @@
 using LLMKube.Grains.Hosting;
+using LLMKube.Grains.Observability;
 using LLMKube.Grains.Routers;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
@@ -53,6 +54,7 @@ public sealed partial class BackendGrain(
         var now = clock.Now;
         if (!IsCurrent(upstream)) return new ProbeDecision(false, now + StaleRetry, state.State.Health);
         var decision = CircuitBreaker.TryAcquireProbe(state.State.Health, holder, now, lease);
+        if (state.State.Settings is { } settings) BackendMetrics.ProbeLease(settings, decision.Granted);
         if (decision.Granted) await Transition(decision.Health, "");
         return decision;
     }
@@ -61,7 +63,11 @@ public sealed partial class BackendGrain(
     {
         if (state.State.Settings?.HealthCheck is null || !IsCurrent(upstream)) return Task.FromResult(false);
         var (granted, next) = HealthCheckLease.TryAcquire(_checkLease, holder, clock.Now, lease);
-        if (granted && next.Holder != _checkLease.Holder) Log.HealthCheckAssigned(logger, Key, holder);
+        if (granted && next.Holder != _checkLease.Holder)
+        {
+            Log.HealthCheckAssigned(logger, Key, holder);
+            BackendMetrics.HealthCheckLeaseMoved(state.State.Settings);
+        }
         _checkLease = next;
         return Task.FromResult(granted);
     }
@@ -90,6 +96,7 @@ public sealed partial class BackendGrain(
         if (ReferenceEquals(next, current)) return;
         state.State.Health = next;
         LogChange(current, next, closedBy);
+        if (state.State.Settings is { } settings) BackendMetrics.Transition(settings, CircuitBreaker.Describe(current, next));
         Publish();
         await Persist();
     }

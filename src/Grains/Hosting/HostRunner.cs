@@ -1,3 +1,4 @@
+using LLMKube.Grains.Observability;
 using LLMKube.Grains.Resources;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -147,7 +148,7 @@ public static partial class HostRunner
             };
             if (reason is null) continue;
             return KestrelAddress(ex) is { } address
-                ? $"cannot listen on {address}: {reason}; choose another address with --urls"
+                ? $"cannot listen on {address}: {reason}; choose another address with {(services?.GetService<AdminPorts>()?.Describes(address) == true ? "--admin-urls" : "--urls")}"
                 : $"cannot listen on {OrleansPorts(services)}: {reason}; choose free ones (silo: --silo-port, --gateway-port; standalone gateway: --Gateway:SiloPort, 0 picks one)";
         }
         return null;

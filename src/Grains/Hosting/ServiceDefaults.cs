@@ -78,11 +78,20 @@ public static class ServiceDefaults
         return builder;
     }
 
+    /// <summary>Liveness: the process answers.</summary>
+    public const string HealthPath = "/healthz";
+
+    /// <summary>Readiness: <see cref="IReadinessCheck"/>.</summary>
+    public const string ReadyPath = "/readyz";
+
+    /// <summary>The answer of <see cref="HealthPath"/>.</summary>
+    public static IResult Healthy { get; } = Results.Text("{\"status\":\"ok\"}", "application/json");
+
     /// <summary>Maps <c>GET /healthz</c> (the process is alive) and <c>GET /readyz</c> (<see cref="IReadinessCheck"/>).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
-        app.MapGet("/readyz", (IReadinessCheck readiness) => readiness.Check());
+        app.MapGet(HealthPath, () => Healthy);
+        app.MapGet(ReadyPath, (IReadinessCheck readiness) => readiness.Check());
         return app;
     }
 }

@@ -1,14 +1,19 @@
 using LLMKube.Grains.Hosting;
+using LLMKube.Grains.Observability;
 using LLMKube.Silo.Kubernetes;
 
 namespace LLMKube.Silo.Hosting;
 
 /// <summary>
 /// Composition of a silo process: shared defaults, Orleans with Redis membership and grain storage, the
-/// resource file source when <c>--resources</c> is given, the Kubernetes control plane when enabled, and the admin endpoints with the dashboard.
+/// resource file source when <c>--resources</c> is given, the Kubernetes control plane when enabled, and the admin endpoints:
+/// health, <c>/metrics</c> and the dashboard.
 /// </summary>
 public static class SiloApp
 {
+    /// <summary>Orleans' own meter: grain activations, messaging, membership.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
     public static WebApplication Build(string[] args, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -17,6 +22,8 @@ public static class SiloApp
         builder.AddSiloCore(silo);
         if (silo.Resources is { } path) builder.AddResourceFiles(path);
         builder.AddKubernetesControlPlane();
+        builder.AddObservability("llmkube-silo", [BackendMetrics.MeterName, ControlPlaneMetrics.MeterName, SiloApp.OrleansMeter],
+            [ObservabilityDefaults.OrleansCallsSource]);
         configure?.Invoke(builder);
 
         var app = builder.Build();

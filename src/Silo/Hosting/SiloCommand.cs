@@ -11,7 +11,7 @@ public static class SiloCommand
     {
         var redis = new Option<string?>("--redis") { Description = "Redis for membership and grain state, host:port (required)." };
         var resources = new Option<string?>("--resources") { Description = "A YAML/JSON file or directory of ModelRouter, InferenceService and Secret documents; reloaded when it changes." };
-        var urls = new Option<string?>("--urls") { Description = "Admin listener: /healthz, /readyz and the Orleans dashboard at /dashboard (default http://127.0.0.1:9000)." };
+        var urls = new Option<string?>("--urls") { Description = "Admin listener: /healthz, /readyz, /metrics and the Orleans dashboard at /dashboard (default http://127.0.0.1:9000)." };
         var siloPort = new Option<int?>("--silo-port") { Description = "Silo-to-silo port (default 11111)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port gateways connect to (default 30000)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Log lines on stderr as text (default) or json." };

@@ -2,15 +2,16 @@ using System.Net;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Hosting;
+using LLMKube.Grains.Observability;
 using LLMKube.Grains.Resources;
+using LLMKube.Silo.Dashboard;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Dashboard;
 
 namespace LLMKube.Silo.Hosting;
 
-/// <summary>The silo's services: Orleans itself, the resource file source, readiness and the admin endpoints.</summary>
+/// <summary>The silo's services: Orleans itself, the resource file source, readiness and the admin endpoints (metrics, dashboard).</summary>
 internal static partial class SiloServices
 {
     public static WebApplicationBuilder AddSiloCore(this WebApplicationBuilder builder, SiloOptions silo)
@@ -38,7 +39,9 @@ internal static partial class SiloServices
             }
             orleans.AddIncomingGrainCallFilter<ClusterTokenIncomingFilter>();
             orleans.AddOutgoingGrainCallFilter<ClusterTokenOutgoingFilter>();
-            orleans.AddDashboard();
+            // Grain calls carry the caller's trace context; free while no tracer listens.
+            orleans.AddActivityPropagation();
+            builder.AddDashboard(orleans);
             // Failure detection timing (ProbeTimeout, NumMissedProbesLimit, ...) may be tuned under Silo:Membership.
             orleans.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection($"{SiloOptions.Section}:Membership"));
             MembershipClock.Use(orleans);
@@ -65,7 +68,8 @@ internal static partial class SiloServices
     {
         var cluster = app.Services.GetRequiredService<IOptions<ClusterSettings>>().Value;
         if (string.IsNullOrEmpty(cluster.Token)) LogNoToken(app.Logger);
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.UseMetricsEndpoint();
+        app.MapDashboard();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using k8s;
+using LLMKube.Grains.Observability;
 
 namespace LLMKube.Silo.Kubernetes;
 
@@ -46,6 +47,7 @@ public sealed partial class ResourceWatcher(
                 {
                     var (items, rv) = await source.ListAsync(stoppingToken);
                     Lists++;
+                    ControlPlaneMetrics.Listed(source.Plural);
                     listedAt = time.GetUtcNow();
                     await sink.ReplaceAsync(source, items);
                     resourceVersion = rv;
@@ -71,11 +73,13 @@ public sealed partial class ResourceWatcher(
             {
                 // Our resourceVersion is older than etcd keeps: what happened meanwhile is only known by listing again.
                 LogGone(source.Name);
+                ControlPlaneMetrics.WatchRestarted(source.Plural, "expired");
                 resourceVersion = null;
             }
             catch (Exception ex)
             {
                 LogFailed(source.Name, backoff.TotalMilliseconds, ex.Message);
+                ControlPlaneMetrics.WatchRestarted(source.Plural, "failed");
                 try { await Task.Delay(Jitter(backoff), time, stoppingToken); }
                 catch (OperationCanceledException) { break; }
                 backoff = Min(backoff * 2, options.MaxBackoff);

@@ -4,6 +4,7 @@ using LLMKube.Gateway.Hosting;
 using LLMKube.Grains.Resources;
 using LLMKube.Gateway.Routing;
 using LLMKube.Grains;
+using LLMKube.Grains.Observability;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,12 +28,18 @@ public sealed class GatewayHost : IAsyncDisposable
         Audit = audit;
         Logs = logs;
         Clock = clock;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        // Two listeners: the data plane's and the admin one (metrics, health), told apart by port.
+        var admin = app.Services.GetService<AdminPorts>()?.Ports ?? [];
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        BaseAddress = addresses.First(a => !admin.Contains(a.Port));
+        AdminAddress = addresses.FirstOrDefault(a => admin.Contains(a.Port));
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The admin listener (<c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c>); null when it is off.</summary>
+    public Uri? AdminAddress { get; }
     public HttpClient Client { get; }
     public string Directory { get; }
     public LineCapture Audit { get; }
@@ -76,6 +83,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
+            ["Admin:Urls"] = "http://127.0.0.1:0",
             ["Gateway:Resources"] = directory,
             ["Gateway:ReloadDebounce"] = "00:00:00.050",
             ["Gateway:SnapshotPollInterval"] = "00:00:00.200",

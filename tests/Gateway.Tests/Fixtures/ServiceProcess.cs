@@ -68,6 +68,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(listen.ToString().TrimEnd('/'));
+        // Gateways run side by side here: each gets its own admin port unless the test chose one.
+        if (project == "Gateway" && !arguments.Contains("--admin-urls"))
+        {
+            start.ArgumentList.Add("--admin-urls");
+            start.ArgumentList.Add("http://127.0.0.1:0");
+        }
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
         var service = new ServiceProcess(process, listen);

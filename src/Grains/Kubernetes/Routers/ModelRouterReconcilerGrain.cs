@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
+using LLMKube.Grains.Observability;
 using LLMKube.Grains.Routers;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,7 @@ public sealed partial class ModelRouterReconcilerGrain(
         var observed = _observed!;
         var router = observed.Router;
         var key = router.Key.ToString();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             if (observed.Errors.Count == 0 && _config is not null)
@@ -77,11 +79,13 @@ public sealed partial class ModelRouterReconcilerGrain(
             }
             await WriteStatusAsync();
             _reconciled = observed.Fingerprint;
+            ControlPlaneMetrics.Reconciled(ModelRouter.KindName, started, failed: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Retried by the refresh timer; the next observation retries too.
             _reconciled = null;
+            ControlPlaneMetrics.Reconciled(ModelRouter.KindName, started, failed: true);
             LogReconcileFailed(key, ex.Message);
             EnsureTimer();
         }
