@@ -1,7 +1,7 @@
 // chart-render: "helm template" for the chart tests. Helm itself cannot be installed on the CI machines (no
 // Debian package, no download), so this renders a chart with the engine Helm uses — Go text/template with the
-// sprig functions — plus Helm's own template functions (include, tpl, required, toYaml, fromYaml, lookup) and its
-// values rules (values.yaml coalesced with each -f file, null deletes a key, values.schema.json validated with
+// sprig functions — plus Helm's own template functions (include, tpl, required, toYaml, fromYaml, lookup), .Files.Get
+// and its values rules (values.yaml coalesced with each -f file, null deletes a key, values.schema.json validated with
 // gojsonschema). It supports what our chart uses; it is test tooling, not part of the product.
 //
 // Usage: chart-render <chart-dir> <release> <namespace> [-f values.yaml]...
@@ -49,6 +49,7 @@ func main() {
 		"Release": map[string]interface{}{"Name": release, "Namespace": namespace, "Service": "Helm", "IsInstall": true, "IsUpgrade": false, "Revision": 1},
 		"Chart":   map[string]interface{}{"Name": chart["name"], "Version": chart["version"], "AppVersion": chart["appVersion"]},
 		"Capabilities": map[string]interface{}{"KubeVersion": map[string]interface{}{"Version": "v1.26.1", "Major": "1", "Minor": "26"}},
+		"Files":        chartFiles{dir: dir},
 	}
 
 	paths, _ := filepath.Glob(filepath.Join(dir, "templates", "*"))
@@ -125,6 +126,18 @@ func main() {
 		}
 	}
 	fmt.Print(out.String())
+}
+
+// chartFiles is Helm's .Files: the chart's non-template files, read by path relative to the chart.
+type chartFiles struct{ dir string }
+
+// Get returns a file's content, or "" when it does not exist (as Helm does).
+func (f chartFiles) Get(name string) string {
+	body, err := os.ReadFile(filepath.Join(f.dir, filepath.FromSlash(name)))
+	if err != nil {
+		return ""
+	}
+	return string(body)
 }
 
 func stripComments(doc string) string {

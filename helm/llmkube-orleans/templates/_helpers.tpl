@@ -42,6 +42,10 @@ app.kubernetes.io/component: silo
 {{- end -}}
 {{- end -}}
 
+{{- define "llmkube.dashboardSecret" -}}
+{{- default (printf "%s-orleans-dashboard" (include "llmkube.fullname" .)) .Values.orleansDashboard.existingSecret -}}
+{{- end -}}
+
 {{- define "llmkube.webhookService" -}}
 {{- printf "%s-webhook" (include "llmkube.fullname" .) -}}
 {{- end -}}

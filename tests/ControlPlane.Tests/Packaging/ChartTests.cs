@@ -83,6 +83,55 @@ public sealed class ChartTests(ApiServerFixture api)
         await DryRunAsync(chart.Yaml);
     }
 
+    [ChartApiServerFact]
+    public async Task Observability_DashboardConfigMapAndDashboardCredentialsByDefault_MonitorsRulesAndPolicyOnRequest()
+    {
+        var ns = await api.CreateNamespaceAsync("chart-obs");
+        var defaults = await RenderAsync("llmkube-orleans", ns);
+        var dashboard = defaults.Single("ConfigMap", "llmkube-orleans-grafana-dashboard");
+        Assert.Equal("1", (string?)dashboard["metadata"]!["labels"]!["grafana_dashboard"]);
+        var json = System.Text.Json.JsonDocument.Parse((string)dashboard["data"]!["llmkube-router.json"]!);
+        Assert.Equal("llmkube-router", json.RootElement.GetProperty("uid").GetString());
+        // The Orleans dashboard is protected: a generated password in a Secret, read by the silo from the environment.
+        var secret = defaults.Single("Secret", "llmkube-orleans-orleans-dashboard");
+        Assert.Equal("admin", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["username"]!)));
+        Assert.Equal(24, Convert.FromBase64String((string)secret["data"]!["password"]!).Length);
+        var env = defaults.Single("Deployment", "llmkube-orleans-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+        foreach (var setting in new[] { "Username", "Password", "Token" })
+        {
+            var variable = env.Single(e => (string?)e!["name"] == $"LLMKUBE_Dashboard__{setting}")!;
+            Assert.Equal("llmkube-orleans-orleans-dashboard", (string?)variable["valueFrom"]!["secretKeyRef"]!["name"]);
+        }
+        Assert.Empty(defaults.OfKind("ServiceMonitor").Concat(defaults.OfKind("PodMonitor")).Concat(defaults.OfKind("PrometheusRule")).Concat(defaults.OfKind("NetworkPolicy")));
+
+        var chart = await RenderWithAsync("llmkube-orleans", ns, """
+            metrics: {serviceMonitor: {enabled: true, labels: {release: kps}}, podMonitor: {enabled: true}, prometheusRule: {enabled: true}}
+            networkPolicy: {enabled: true, extraOrleansPeers: [{ipBlock: {cidr: 10.8.0.0/24}}]}
+            orleansDashboard: {allowAnonymous: true}
+            """);
+        var monitor = chart.Single("ServiceMonitor", "llmkube-orleans-silo");
+        Assert.Equal("kps", (string?)monitor["metadata"]!["labels"]!["release"]);
+        Assert.Equal("admin", (string?)monitor["spec"]!["endpoints"]![0]!["port"]);
+        var pods = chart.Single("PodMonitor", "llmkube-orleans-gateways");
+        Assert.Equal("metrics", (string?)pods["spec"]!["podMetricsEndpoints"]![0]!["port"]);
+        Assert.Equal("gateway", (string?)pods["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/component"]);
+        var groups = chart.Single("PrometheusRule", "llmkube-orleans")["spec"]!["groups"]!.AsArray();
+        Assert.Equal(["LLMKubeBackendQuarantined", "LLMKubeFailClosedRefusals", "LLMKubeRoutingSnapshotStale", "LLMKubeReconcileErrors", "LLMKubeWatchFailing"],
+            groups.SelectMany(g => g!["rules"]!.AsArray()).Select(r => (string?)r!["alert"]));
+        var policy = chart.Single("NetworkPolicy", "llmkube-orleans-silo");
+        var orleans = policy["spec"]!["ingress"]![0]!;
+        Assert.Equal([11111, 30000], orleans["ports"]!.AsArray().Select(p => (int)p!["port"]!));
+        Assert.Equal(3, orleans["from"]!.AsArray().Count); // the silos, the gateways in any namespace, the extra peer
+        Assert.Null(policy["spec"]!["ingress"]![1]!["from"]); // admin and webhook: probes, Prometheus and the API server
+        Assert.DoesNotContain(chart.OfKind("Secret"), s => (string?)s["metadata"]!["name"] == "llmkube-orleans-orleans-dashboard");
+        Assert.Contains(chart.Single("Deployment", "llmkube-orleans-silo")["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray(),
+            e => (string?)e!["name"] == "LLMKUBE_Dashboard__AllowAnonymous" && (string?)e["value"] == "true");
+
+        // This API server has no Prometheus Operator CRDs: the rest, the NetworkPolicy included, must apply.
+        await DryRunAsync(defaults.Yaml);
+        await DryRunAsync(chart.Without("ServiceMonitor", "PodMonitor", "PrometheusRule"));
+    }
+
     [ChartFact]
     public async Task InvalidValues_AreRefusedWithTheSchemasMessage()
     {
@@ -93,6 +142,10 @@ public sealed class ChartTests(ApiServerFixture api)
         var typo = await ChartRenderer.RenderWithAsync("llmkube", "ns", "silo: {replica: 3}");
         Assert.NotEqual(0, typo.ExitCode);
         Assert.Contains("replica", typo.StdErr);
+
+        var interval = await ChartRenderer.RenderWithAsync("llmkube", "ns", "metrics: {podMonitor: {enabled: true, interval: soon}}");
+        Assert.NotEqual(0, interval.ExitCode);
+        Assert.Contains("metrics.podMonitor.interval", interval.StdErr);
 
         var external = await ChartRenderer.RenderWithAsync("llmkube-orleans", "ns", "redis: {bundled: false, address: 'redis.example:6379'}");
         Assert.True(external.ExitCode == 0, external.StdErr);

@@ -33,6 +33,9 @@ public static class GatewayObjectsBuilder
 {
     public const int DefaultReplicas = 2;
     public const int HttpPort = 8080;
+
+    /// <summary>The gateway's admin listener in a pod: <c>/metrics</c> for Prometheus (port name <c>metrics</c>, as LLMKube's PodMonitor expects).</summary>
+    public const int MetricsPort = 9090;
     public const string RouterLabel = "inference.llmkube.dev/model-router";
 
     public static string NameOf(string router) => KubeNames.Sanitize(router) + "-router-proxy";
@@ -84,9 +87,15 @@ public static class GatewayObjectsBuilder
         {
             Name = "gateway",
             Image = settings.Image,
-            Args = ["--router", $"{ns}/{router.Metadata.Name}", "--redis", settings.Redis, "--urls", $"http://0.0.0.0:{HttpPort}", "--log-format", "json"],
+            Args = ["--router", $"{ns}/{router.Metadata.Name}", "--redis", settings.Redis, "--urls", $"http://0.0.0.0:{HttpPort}",
+                "--admin-urls", $"http://0.0.0.0:{MetricsPort}", "--log-format", "json"],
             Env = env,
-            Ports = [new V1ContainerPort { ContainerPort = HttpPort, Name = "http", Protocol = "TCP" }],
+            // Probes stay on the data-plane port: readiness there is what decides whether the Service sends traffic.
+            Ports =
+            [
+                new V1ContainerPort { ContainerPort = HttpPort, Name = "http", Protocol = "TCP" },
+                new V1ContainerPort { ContainerPort = MetricsPort, Name = "metrics", Protocol = "TCP" },
+            ],
             ReadinessProbe = probe("/readyz", 5),
             LivenessProbe = probe("/healthz", 10),
             Resources = new V1ResourceRequirements

@@ -31,7 +31,11 @@ public sealed class GatewayObjectsBuilderTests
         Assert.Equal(GatewayObjectsBuilder.DefaultReplicas, deployment.Spec.Replicas);
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Equal("registry.local/gateway:1", container.Image);
-        Assert.Equal(["--router", "team-a/chat.prod", "--redis", "redis:6379", "--urls", "http://0.0.0.0:8080", "--log-format", "json"], container.Args);
+        Assert.Equal(["--router", "team-a/chat.prod", "--redis", "redis:6379", "--urls", "http://0.0.0.0:8080", "--admin-urls", "http://0.0.0.0:9090",
+            "--log-format", "json"], container.Args);
+        // Prometheus scrapes the admin listener by its port name, as LLMKube's PodMonitor does; probes stay on the data plane.
+        Assert.Equal([("http", 8080), ("metrics", 9090)], container.Ports.Select(p => (p.Name, p.ContainerPort)));
+        Assert.Equal("http", container.ReadinessProbe.HttpGet.Port.Value);
         var token = Assert.Single(container.Env, e => e.Name == "Cluster__Token");
         Assert.Null(token.Value);
         Assert.Equal("chat-prod-router-proxy-token", token.ValueFrom.SecretKeyRef.Name);
