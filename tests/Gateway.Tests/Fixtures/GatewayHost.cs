@@ -54,8 +54,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     internal RoutingState Routing => Service<RoutingState>();
 
-    public static Task<GatewayHost> StartAsync(string yaml, bool fakeClock = false, IDictionary<string, string?>? settings = null)
-        => StartAsync(yaml, fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null, settings);
+    /// <param name="configure">Changes to the host's services before it is built (e.g. a trace exporter).</param>
+    public static Task<GatewayHost> StartAsync(string yaml, bool fakeClock = false, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
+        => StartAsync(yaml, fakeClock ? new FakeTimeProvider(DateTimeOffset.UtcNow) : null, settings, configure: configure);
 
     /// <summary>A gateway in cluster mode: an Orleans client of the silos registered in <paramref name="redis"/>.</summary>
     public static Task<GatewayHost> JoinAsync(RedisServer redis, string serviceId, string router, FakeTimeProvider? clock = null,
@@ -73,7 +75,8 @@ public sealed class GatewayHost : IAsyncDisposable
         return StartAsync(null, clock, all, waitReady);
     }
 
-    private static async Task<GatewayHost> StartAsync(string? yaml, FakeTimeProvider? clock, IDictionary<string, string?>? settings, bool waitReady = true)
+    private static async Task<GatewayHost> StartAsync(string? yaml, FakeTimeProvider? clock, IDictionary<string, string?>? settings, bool waitReady = true,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "llmkube-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -95,6 +98,7 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Services.Replace(ServiceDescriptor.Singleton(sp => new AuditLog(audit, TimeProvider.System, sp.GetRequiredService<ILogger<AuditLog>>())));
             if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(new RoutingClock(clock)));
+            configure?.Invoke(builder);
         });
         try
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace LLMKube.Gateway.Tests.Fixtures;
 
 /// <summary>Minimal OpenAI wire payloads produced by <see cref="FakeUpstream"/>.</summary>
-internal static class OpenAiPayloads
+public static class OpenAiPayloads
 {
     public const string DefaultModel = "fake-model";
     public const string CompletionId = "chatcmpl-fake";

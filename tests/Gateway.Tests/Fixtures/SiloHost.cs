@@ -21,6 +21,10 @@ public sealed class SiloHost : IAsyncDisposable
 
     public LogCapture Logs { get; }
 
+    /// <summary>The admin listener: <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> and the Orleans dashboard.</summary>
+    public Uri AdminAddress => new(_app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Starts a silo of the cluster <paramref name="serviceId"/> in <paramref name="redis"/>.</summary>
