@@ -175,8 +175,12 @@ public static partial class HostRunner
     private static void LogListening(IServiceProvider services, string description)
     {
         var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var admin = services.GetService<AdminPorts>()?.Ports ?? [];
+        bool IsAdmin(string address) => Uri.TryCreate(address, UriKind.Absolute, out var uri) && admin.Contains(uri.Port);
+        var traffic = string.Join(", ", addresses.Where(a => !IsAdmin(a)));
+        var adminAddresses = addresses.Where(IsAdmin).ToList();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("LLMKube");
-        LogStarted(logger, description, string.Join(", ", addresses));
+        LogStarted(logger, description, adminAddresses.Count == 0 ? traffic : $"{traffic} (admin: {string.Join(", ", adminAddresses)})");
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Description}: listening on {Addresses}")]

@@ -57,6 +57,27 @@ public sealed class StartupOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task AdminPortInUse_OrSharedWithTheDataPlane_OneLineNamingAdminUrls()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var free = Ports.Free();
+
+        var runs = await Task.WhenAll(
+            RefusedAsync(["--resources", _resources, "--admin-urls", $"http://127.0.0.1:{port}"]),
+            RefusedAsync(["--resources", _resources, "--admin-urls", $"http://0.0.0.0:{free}"], listen: new Uri($"http://127.0.0.1:{free}")));
+        await using var inUse = runs[0];
+        await using var shared = runs[1];
+
+        Assert.Equal(3, inUse.ExitCode);
+        Assert.Equal($"cannot listen on http://127.0.0.1:{port}: address already in use; choose another address with --admin-urls", Assert.Single(inUse.StderrLines));
+        Assert.Equal(2, shared.ExitCode);
+        Assert.Equal($"Admin:Urls (--admin-urls) must not use port {free} of urls (--urls): admin endpoints never share the traffic port",
+            Assert.Single(shared.StderrLines));
+    }
+
+    [Fact]
     public async Task UnknownOptionOrRefusedValue_ProblemOnStderr_AndExitCode2()
     {
         var runs = await Task.WhenAll(
@@ -140,7 +161,7 @@ public sealed class StartupOutputTests : IDisposable
 
         var listening = Assert.Single(gateway.StderrLines, l => l.Contains("listening on", StringComparison.Ordinal));
         Assert.Matches(
-            $@"^\d\d:\d\d:\d\d\.\d{{3}} info: LLMKube\[1\] gateway \(standalone\) serving ModelRouter default/test: listening on {Regex.Escape(gateway.BaseAddress.ToString().TrimEnd('/'))}$",
+            $@"^\d\d:\d\d:\d\d\.\d{{3}} info: LLMKube\[1\] gateway \(standalone\) serving ModelRouter default/test: listening on {Regex.Escape(gateway.BaseAddress.ToString().TrimEnd('/'))} \(admin: http://127\.0\.0\.1:\d+\)$",
             listening);
         Assert.Equal(0, gateway.ExitCode);
     }
@@ -158,7 +179,7 @@ public sealed class StartupOutputTests : IDisposable
         var logs = gateway.StderrLines.Select(Parse).ToArray();
         Assert.All(logs, l => Assert.True(l.TryGetProperty("LogLevel", out _) && l.TryGetProperty("Category", out _), l.ToString()));
         var messages = logs.Select(l => l.GetProperty("Message").GetString()!).ToArray();
-        Assert.Contains(messages, m => m.EndsWith($"listening on {gateway.BaseAddress.ToString().TrimEnd('/')}", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains($"listening on {gateway.BaseAddress.ToString().TrimEnd('/')} (admin: ", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("stopping:", StringComparison.Ordinal));
 
         Assert.DoesNotContain("\\u00", gateway.Stderr); // no HTML-style escapes ("+00:00", not "\u002B00:00")

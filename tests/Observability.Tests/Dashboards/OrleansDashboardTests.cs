@@ -68,4 +68,31 @@ public sealed class OrleansDashboardTests(ObservabilityFixture fixture)
             File.Delete(resources);
         }
     }
+
+    [Fact]
+    public async Task WithoutCredentials_TheDashboardIsOff_AndATokenAloneOpensItToBearers()
+    {
+        var test = "dash" + Guid.NewGuid().ToString("N")[..8];
+        await using (var off = await SiloHost.StartAsync(fixture.Redis, test))
+        {
+            using var http = new HttpClient { BaseAddress = off.AdminAddress };
+            using var dashboard = await http.GetAsync("/dashboard/");
+            Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+            Assert.StartsWith("the Orleans dashboard is off: set Dashboard:Username and Dashboard:Password", await dashboard.Content.ReadAsStringAsync());
+            Assert.Contains(off.Logs.Messages, m => m.Contains(": the Orleans dashboard is off: no Dashboard:Username", StringComparison.Ordinal));
+        }
+
+        await using var silo = await SiloHost.StartAsync(fixture.Redis, test + "t", extra: new Dictionary<string, string?> { ["Dashboard:Token"] = "t0ken" });
+        using var client = new HttpClient { BaseAddress = silo.AdminAddress };
+        using (var anonymous = await client.GetAsync("/dashboard/"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+        }
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "t0ken");
+        using var allowed = await client.SendAsync(bearer);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("<title>Orleans Dashboard</title>", await allowed.Content.ReadAsStringAsync());
+    }
 }
