@@ -22,6 +22,10 @@ var memory = new Command("memory", "Gateway RSS at rest, with 1,000 slow SSE str
 memory.SetAction(async _ => Console.WriteLine(await Memory.RunAsync()));
 var match = new Command("match", "Rule matching, compiled index vs linear scan, 10/100/1,000 rules (BenchmarkDotNet, in-process short run).");
 match.SetAction(_ => MatchingBenchmarks.Run().HasCriticalValidationErrors ? 1 : 0);
+var metrics = new Command("metrics", "What recording one request's metrics costs, beside its audit line (BenchmarkDotNet, in-process short run).");
+metrics.SetAction(_ => MetricsBenchmarks.Run().HasCriticalValidationErrors ? 1 : 0);
+var metricsAb = new Command("metrics-overhead", "The standalone gateway with metrics on vs off, under load, in one run.") { seconds, concurrency };
+metricsAb.SetAction(async parse => Console.WriteLine(await MetricsOverhead.RunAsync(parse.GetValue(concurrency)!, TimeSpan.FromSeconds(parse.GetValue(seconds)))));
 var all = new Command("all", "Every benchmark, one table each (the default).") { seconds, transitions };
 all.SetAction(async parse =>
 {
@@ -42,7 +46,7 @@ forwarder.SetAction(parse => BareForwarder.RunAsync(parse.GetValue(port), parse.
 
 var root = new RootCommand("LLMKube.Orleans benchmarks: every figure is measured against a baseline from the same run.")
 {
-    all, overhead, propagation, probes, failover, memory, match, upstream, forwarder,
+    all, overhead, propagation, probes, failover, memory, match, metrics, metricsAb, upstream, forwarder,
 };
 root.SetAction(parse => root.Parse(["all"]).InvokeAsync());
 return await root.Parse(args).InvokeAsync();

@@ -17,11 +17,12 @@ public static class Targets
         return ChildProcess.StartAsync("bare YARP", ChildProcess.Self, ["forwarder", "--port", port.ToString(), "--upstream", upstream.BaseAddress.ToString()], port);
     }
 
-    public static Task<ChildProcess> StandaloneAsync(string resources, string? router = null)
+    public static Task<ChildProcess> StandaloneAsync(string resources, string? router = null, IEnumerable<string>? extra = null)
     {
         var port = Ports.Free();
         var args = new List<string> { "--standalone", "--resources", resources, "--urls", $"http://127.0.0.1:{port}", "--admin-urls", AdminUrl() };
         if (router is not null) args.AddRange(["--router", router]);
+        args.AddRange(extra ?? []);
         return ChildProcess.StartAsync("standalone gateway", ChildProcess.Dll("Gateway"), args, port, "/readyz", Quiet);
     }
 

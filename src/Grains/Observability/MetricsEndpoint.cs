@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
 
 namespace LLMKube.Grains.Observability;
 
@@ -7,7 +9,7 @@ public static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
-    /// <summary>Answers <see cref="Path"/> from the process's meter provider; other paths go on.</summary>
+    /// <summary>Answers <see cref="Path"/> from the process's meter provider; other paths go on (all of them when metrics are off).</summary>
     public static IApplicationBuilder UseMetricsEndpoint(this IApplicationBuilder app)
-        => app.UseOpenTelemetryPrometheusScrapingEndpoint(Path);
+        => app.ApplicationServices.GetService<MeterProvider>() is null ? app : app.UseOpenTelemetryPrometheusScrapingEndpoint(Path);
 }
