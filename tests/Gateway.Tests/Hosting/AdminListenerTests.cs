@@ -39,6 +39,17 @@ public sealed class AdminListenerTests
     }
 
     [Fact]
+    public async Task MetricsOff_NothingIsServedAtMetrics_HealthStays()
+    {
+        await using var host = await GatewayHost.StartAsync(MockHttp.Router(MockHttp.Backend("echo")),
+            settings: new Dictionary<string, string?> { ["Telemetry:Metrics"] = "false" });
+        using (var routed = await host.Client.SendAsync(Chat.Request("echo"))) Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
+        using var admin = new HttpClient { BaseAddress = host.AdminAddress };
+        using (var metrics = await admin.GetAsync("/metrics")) Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+        using (var ready = await admin.GetAsync("/readyz")) Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
     public async Task None_TurnsTheAdminListenerOff()
     {
         await using var host = await GatewayHost.StartAsync(MockHttp.Router(MockHttp.Backend("echo")),
