@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using LLMKube.Grains.Kubernetes;
 using LLMKube.Grains.Validation;
 
 namespace LLMKube.Silo.Webhooks;
@@ -31,14 +32,14 @@ public static class AdmissionResponses
     }
 
     /// <summary>
-    /// Refuses with every error as <c>path: message</c> in <c>status.message</c> (what kubectl prints), 422 Invalid, and
-    /// each error again as a cause with its field.
+    /// Refuses with every error as <c>path: message</c> in <c>status.message</c>, 422 Invalid, and each error again as a
+    /// cause with its field, which kubectl prints as <c>The ModelRouter "chat" is invalid: path: message</c>.
     /// </summary>
-    public static JsonObject Invalid(string uid, IReadOnlyList<FieldError> errors)
+    public static JsonObject Invalid(string uid, string kind, string? name, IReadOnlyList<FieldError> errors)
     {
         var causes = new JsonArray([.. errors.Select(e => (JsonNode)new JsonObject { ["type"] = "FieldValueInvalid", ["field"] = e.Path, ["message"] = e.Message })]);
         var response = Refused(uid, 422, "Invalid", string.Join("; ", errors));
-        response["status"]!["details"] = new JsonObject { ["causes"] = causes };
+        response["status"]!["details"] = new JsonObject { ["name"] = name ?? "", ["group"] = KubeNames.Group, ["kind"] = kind, ["causes"] = causes };
         return response;
     }
 

@@ -32,7 +32,7 @@ public sealed class AdmissionReviewHandler
             var errors = validator.Validate(request.Object);
             return errors.Count == 0
                 ? allowed
-                : Outcome(kind, request, AdmissionResponses.Invalid(request.Uid, errors), allowed: false, errors: errors.Count);
+                : Outcome(kind, request, AdmissionResponses.Invalid(request.Uid, kind.Kind, request.Name, errors), allowed: false, errors: errors.Count);
         }
         catch (JsonException ex)
         {
