@@ -24,38 +24,47 @@ public sealed class AdmissionReviewHandler
     /// <summary>The validating webhook: admits, or refuses with every validation error.</summary>
     public AdmissionOutcome Validate(AdmissionKind kind, ReadOnlyMemory<byte> body)
     {
-        if (Refusal(kind, body, out var request) is { } refusal) return refusal;
-        var allowed = Outcome(kind, request, AdmissionResponses.Allowed(request.Uid), allowed: true);
-        if (Exempt(request) || !_validators.TryGetValue(kind.Kind, out var validator)) return allowed;
-        try
+        var validator = _validators.GetValueOrDefault(kind.Kind);
+        return Admit(kind, body, validator is null ? null : request =>
         {
-            var errors = validator.Validate(request.Object);
-            return errors.Count == 0
-                ? allowed
-                : Outcome(kind, request, AdmissionResponses.Invalid(request.Uid, kind.Kind, request.Name, errors), allowed: false, errors: errors.Count);
-        }
-        catch (JsonException ex)
-        {
-            return Outcome(kind, request, AdmissionResponses.Refused(request.Uid, 400, "BadRequest", $"the {kind.Kind} does not read: {Describe(ex)}"), allowed: false, errors: 1);
-        }
+            try
+            {
+                var errors = validator.Validate(request.Object);
+                return errors.Count == 0 ? null : Outcome(kind, request, AdmissionResponses.Invalid(request.Uid, kind.Kind, request.Name, errors), allowed: false, errors: errors.Count);
+            }
+            catch (JsonException ex)
+            {
+                var message = $"the {kind.Kind} does not read: {Describe(ex)}";
+                return Outcome(kind, request, AdmissionResponses.Refused(request.Uid, 400, "BadRequest", message), allowed: false, errors: 1);
+            }
+        });
     }
 
     /// <summary>The mutating webhook: admits, with a JSON Patch adding the defaults that are absent.</summary>
     public AdmissionOutcome Mutate(AdmissionKind kind, ReadOnlyMemory<byte> body)
     {
+        var defaulter = _defaulters.GetValueOrDefault(kind.Kind);
+        return Admit(kind, body, defaulter is null ? null : request =>
+        {
+            try
+            {
+                var patches = defaulter.Defaults(request.Object);
+                return Outcome(kind, request, AdmissionResponses.Patched(request.Uid, patches), allowed: true, patches: patches.Count);
+            }
+            catch (JsonException)
+            {
+                // Mutation runs before the CRD schema check, which then refuses the same object with the field's expected type.
+                return null;
+            }
+        });
+    }
+
+    // Reads the review and lets decide answer for it; a delete, a kind without a handler, or a null decision admits as is.
+    private static AdmissionOutcome Admit(AdmissionKind kind, ReadOnlyMemory<byte> body, Func<AdmissionRequest, AdmissionOutcome?>? decide)
+    {
         if (Refusal(kind, body, out var request) is { } refusal) return refusal;
-        var allowed = Outcome(kind, request, AdmissionResponses.Allowed(request.Uid), allowed: true);
-        if (Exempt(request) || !_defaulters.TryGetValue(kind.Kind, out var defaulter)) return allowed;
-        try
-        {
-            var patches = defaulter.Defaults(request.Object);
-            return Outcome(kind, request, AdmissionResponses.Patched(request.Uid, patches), allowed: true, patches: patches.Count);
-        }
-        catch (JsonException)
-        {
-            // Mutation runs before the CRD schema check, which then refuses the same object with the field's expected type.
-            return allowed;
-        }
+        var decided = Exempt(request) || decide is null ? null : decide(request);
+        return decided ?? Outcome(kind, request, AdmissionResponses.Allowed(request.Uid), allowed: true);
     }
 
     // Null when the body is an AdmissionReview for this kind with an object (or a delete); else the refusal to send.

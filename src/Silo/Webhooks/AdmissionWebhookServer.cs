@@ -82,6 +82,11 @@ public sealed partial class AdmissionWebhookServer(
             var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
             outcome = mutating ? handler.Mutate(kind, bytes) : handler.Validate(kind, bytes);
         }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+        {
+            // Kestrel's own refusals (a body over MaxBodyBytes): its status, with the reason in an AdmissionReview.
+            outcome = AdmissionOutcome.BadRequest(kind.Kind, ex.Message) with { HttpStatus = ex.StatusCode };
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug in a validator must answer the API server (whose failure policy then decides), not drop the call.
