@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using LLMKube.Silo.Webhooks.Certificates;
 
 namespace LLMKube.Silo.Webhooks;
 

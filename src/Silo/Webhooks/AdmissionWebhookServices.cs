@@ -1,5 +1,6 @@
 using LLMKube.Silo.Kubernetes;
 using Microsoft.Extensions.Options;
+using LLMKube.Silo.Webhooks.Certificates;
 
 namespace LLMKube.Silo.Webhooks;
 

@@ -7,6 +7,7 @@ using k8s.Models;
 using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Silo.Kubernetes;
 using LLMKube.Silo.Webhooks;
+using LLMKube.Silo.Webhooks.Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LLMKube.ControlPlane.Tests.Fixtures;

@@ -1,5 +1,6 @@
 using LLMKube.Silo.Hosting;
 using LLMKube.Silo.Webhooks;
+using LLMKube.Silo.Webhooks.Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

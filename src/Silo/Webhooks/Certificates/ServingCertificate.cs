@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>
 /// The certificate the webhook presents, with its private key and the intermediates to send along, prepared once for

@@ -1,4 +1,4 @@
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>
 /// The PEM texts of a <c>kubernetes.io/tls</c> Secret: <c>tls.crt</c>, <c>tls.key</c> and <c>ca.crt</c>, the CA bundle the

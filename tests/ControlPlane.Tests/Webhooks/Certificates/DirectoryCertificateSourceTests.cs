@@ -1,9 +1,10 @@
 using LLMKube.ControlPlane.Tests.Fixtures;
 using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Silo.Webhooks;
+using LLMKube.Silo.Webhooks.Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LLMKube.ControlPlane.Tests.Webhooks;
+namespace LLMKube.ControlPlane.Tests.Webhooks.Certificates;
 
 public sealed class DirectoryCertificateSourceTests : IDisposable
 {

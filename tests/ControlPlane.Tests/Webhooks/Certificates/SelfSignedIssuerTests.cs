@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using LLMKube.Silo.Webhooks;
+using LLMKube.Silo.Webhooks.Certificates;
 
-namespace LLMKube.ControlPlane.Tests.Webhooks;
+namespace LLMKube.ControlPlane.Tests.Webhooks.Certificates;
 
 public sealed class SelfSignedIssuerTests
 {

@@ -1,4 +1,4 @@
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>Where the webhook's serving certificate comes from; started before the listener, stopped after it.</summary>
 public interface IServingCertificateSource : IHostedService

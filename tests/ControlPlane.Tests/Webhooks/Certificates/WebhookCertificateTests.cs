@@ -2,9 +2,10 @@ using System.Text;
 using k8s;
 using LLMKube.ControlPlane.Tests.Fixtures;
 using LLMKube.Silo.Webhooks;
+using LLMKube.Silo.Webhooks.Certificates;
 using Microsoft.Extensions.Time.Testing;
 
-namespace LLMKube.ControlPlane.Tests.Webhooks;
+namespace LLMKube.ControlPlane.Tests.Webhooks.Certificates;
 
 /// <summary>Silos sharing the webhook certificate through one Secret of the real API server, and rotating it.</summary>
 [Collection(ApiServerCollection.Name)]

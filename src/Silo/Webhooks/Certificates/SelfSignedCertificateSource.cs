@@ -5,7 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using LLMKube.Silo.Kubernetes;
 
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>
 /// The serving certificate issued by the silos themselves and shared through one <c>kubernetes.io/tls</c> Secret. Every

@@ -2,7 +2,7 @@ using System.Text;
 using k8s.Models;
 using LLMKube.Grains.Kubernetes;
 
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>The <c>kubernetes.io/tls</c> Secret the silos share the webhook's certificate through.</summary>
 public static class TlsSecret

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>
 /// The serving certificate from a mounted <c>kubernetes.io/tls</c> Secret (cert-manager's, typically): <c>tls.crt</c> and

@@ -4,7 +4,7 @@ using k8s.Autorest;
 using k8s.Models;
 using LLMKube.Grains.Kubernetes;
 
-namespace LLMKube.Silo.Webhooks;
+namespace LLMKube.Silo.Webhooks.Certificates;
 
 /// <summary>
 /// Keeps the <c>caBundle</c> of the webhook registrations named <see cref="WebhookOptions.ConfigurationName"/> equal to the
