@@ -1,11 +1,12 @@
 using LLMKube.Grains.Hosting;
 using LLMKube.Silo.Kubernetes;
+using LLMKube.Silo.Webhooks;
 
 namespace LLMKube.Silo.Hosting;
 
 /// <summary>
 /// Composition of a silo process: shared defaults, Orleans with Redis membership and grain storage, the
-/// resource file source when <c>--resources</c> is given, the Kubernetes control plane when enabled, and the admin endpoints with the dashboard.
+/// resource file source when <c>--resources</c> is given, the Kubernetes control plane and the admission webhook when enabled, and the admin endpoints with the dashboard.
 /// </summary>
 public static class SiloApp
 {
@@ -17,6 +18,7 @@ public static class SiloApp
         builder.AddSiloCore(silo);
         if (silo.Resources is { } path) builder.AddResourceFiles(path);
         builder.AddKubernetesControlPlane();
+        builder.AddAdmissionWebhook();
         configure?.Invoke(builder);
 
         var app = builder.Build();

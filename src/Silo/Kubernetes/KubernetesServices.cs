@@ -2,6 +2,7 @@ using k8s;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Kubernetes;
 using LLMKube.Grains.Kubernetes.Routers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LLMKube.Silo.Kubernetes;
@@ -16,14 +17,7 @@ public static class KubernetesServices
         var settings = section.Get<KubernetesOptions>() ?? new KubernetesOptions();
         if (!settings.Enabled) return builder;
         builder.Services.Configure<KubernetesOptions>(section);
-        builder.Services.AddSingleton(_ =>
-        {
-            var config = settings.Kubeconfig is { Length: > 0 } path
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-                : KubernetesClientConfiguration.InClusterConfig();
-            return new k8s.Kubernetes(config);
-        });
-        builder.Services.AddSingleton<IKubernetes>(sp => sp.GetRequiredService<k8s.Kubernetes>());
+        builder.Services.AddKubernetesClient(settings);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(sp =>
         {
@@ -34,6 +28,23 @@ public static class KubernetesServices
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
         return builder;
+    }
+
+    /// <summary>
+    /// The API client, once for whoever needs it first (the control plane, the admission webhook): the in-cluster service
+    /// account unless <see cref="KubernetesOptions.Kubeconfig"/> names a file.
+    /// </summary>
+    public static IServiceCollection AddKubernetesClient(this IServiceCollection services, KubernetesOptions settings)
+    {
+        services.TryAddSingleton(_ =>
+        {
+            var config = settings.Kubeconfig is { Length: > 0 } path
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
+                : KubernetesClientConfiguration.InClusterConfig();
+            return new k8s.Kubernetes(config);
+        });
+        services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<k8s.Kubernetes>());
+        return services;
     }
 
     /// <summary>The dispatchers that turn watched changes into grain observations, one per kind we reconcile.</summary>

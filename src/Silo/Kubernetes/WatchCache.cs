@@ -10,7 +10,8 @@ namespace LLMKube.Silo.Kubernetes;
 /// </summary>
 public sealed class WatchCache
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+    /// <summary>How objects from the API server are read as our API types (the admission webhook reads them the same way).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, JsonElement>> _cache = new(StringComparer.Ordinal);
 
@@ -22,11 +23,11 @@ public sealed class WatchCache
 
     /// <summary>One object deserialized as one of our API types; null when absent.</summary>
     public T? Get<T>(string plural, string ns, string name) where T : KubeObject
-        => Of(plural).TryGetValue($"{ns}/{name}", out var item) ? item.Deserialize<T>(_json) : null;
+        => Of(plural).TryGetValue($"{ns}/{name}", out var item) ? item.Deserialize<T>(Json) : null;
 
     /// <summary>Every object of <paramref name="plural"/> in <paramref name="ns"/>, deserialized.</summary>
     public List<T> All<T>(string plural, string ns) where T : KubeObject
-        => [.. Of(plural).Where(p => NamespaceOf(p.Key) == ns).Select(p => p.Value.Deserialize<T>(_json)).OfType<T>()];
+        => [.. Of(plural).Where(p => NamespaceOf(p.Key) == ns).Select(p => p.Value.Deserialize<T>(Json)).OfType<T>()];
 
     /// <summary>The names of every object of <paramref name="plural"/> in <paramref name="ns"/>.</summary>
     public List<string> Names(string plural, string ns)

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using k8s;
+using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Kubernetes;
@@ -60,10 +60,10 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
-        var siloPort = FreePort();
+        var siloPort = Ports.Free();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, FreePort(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
+            silo.UseLocalhostClustering(siloPort, Ports.Free(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
             silo.AddMemoryGrainStorage(StorageNames.Default);
             MembershipClock.Use(silo);
         });
@@ -77,12 +77,5 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try { await _host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
         _host.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
