@@ -48,7 +48,7 @@ public sealed partial class HttpModelHeaderReader : IModelHeaderReader, IDisposa
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed($"timed out after {_timeout.TotalSeconds:0} s");
+            return Failed(_timeout >= TimeSpan.FromSeconds(1) ? $"timed out after {_timeout.TotalSeconds:0} s" : $"timed out after {_timeout.TotalMilliseconds:0} ms");
         }
         catch (ReadFailure failure)
         {
