@@ -36,7 +36,9 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "llmkube-cluster-token");
 
-    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null)
+    /// <summary>Starts a silo watching <paramref name="namespaces"/>; <paramref name="configure"/> changes its control-plane options.</summary>
+    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
+        Action<KubernetesOptions>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -48,13 +50,15 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(Gateway);
-        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(new KubernetesOptions
+        var options = new KubernetesOptions
         {
             Enabled = true,
             Namespaces = [.. namespaces],
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromSeconds(1),
-        }));
+        };
+        configure?.Invoke(options);
+        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(options));
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
