@@ -11,6 +11,7 @@ public static class ResourceNotes
 {
     private const string NotDeployed = "has no effect when resources are read from files (nothing is deployed)";
     private const string StatusNotRead = "has no effect when resources are read from files (of status, only endpoint is read)";
+    private const string ModelNotUsed = "a Model has no effect when resources are read from files (nothing is downloaded or deployed; routers reach InferenceServices at their endpoint)";
 
     private static readonly Note<ModelRouter>[] _routerNotes =
     [
@@ -48,6 +49,7 @@ public static class ResourceNotes
         var notes = new List<ResourceProblem>();
         Add(notes, resources, resources.Routers, ModelRouter.KindName, _routerNotes);
         Add(notes, resources, resources.InferenceServices, InferenceService.KindName, _serviceNotes);
+        notes.AddRange(resources.Models.Select(m => new ResourceProblem(resources.SourceOf(m) ?? "", $"{Model.KindName} {m.Key}", "", ModelNotUsed)));
         return notes;
     }
 

@@ -2,6 +2,7 @@ using k8s;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Kubernetes;
 using LLMKube.Grains.Kubernetes.Routers;
+using LLMKube.Grains.Models;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,8 @@ public static class KubernetesServices
         var section = builder.Configuration.GetSection(KubernetesOptions.Section);
         var settings = section.Get<KubernetesOptions>() ?? new KubernetesOptions();
         if (!settings.Enabled) return builder;
+        var problems = SourcePolicy(settings).Problems();
+        if (problems.Count > 0) throw new OptionsValidationException(KubernetesOptions.Section, typeof(KubernetesOptions), problems);
         builder.Services.Configure<KubernetesOptions>(section);
         builder.Services.AddKubernetesClient(settings);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
@@ -47,10 +50,22 @@ public static class KubernetesServices
         return services;
     }
 
-    /// <summary>The dispatchers that turn watched changes into grain observations, one per kind we reconcile.</summary>
+    /// <summary>
+    /// The dispatchers that turn watched changes into grain observations, one per kind we reconcile, and what their
+    /// grains need from the silo's options (the Model source policy and header reader).
+    /// </summary>
     public static IServiceCollection AddWatchDispatchers(this IServiceCollection services)
     {
         services.AddSingleton<IWatchDispatcher, ModelRouterDispatcher>();
+        services.AddSingleton<IWatchDispatcher, ModelDispatcher>();
+        services.TryAddSingleton(sp => SourcePolicy(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
+        services.TryAddSingleton<IModelHeaderReader>(sp => new HttpModelHeaderReader(
+            sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.ModelHeaderTimeout,
+            sp.GetRequiredService<ILogger<HttpModelHeaderReader>>()));
         return services;
     }
+
+    /// <summary>Which Model sources the silo allows, from its options: the webhook and the reconciler judge alike.</summary>
+    public static ModelSourcePolicy SourcePolicy(KubernetesOptions settings)
+        => new([.. settings.AllowedHostPathRoots], [.. settings.AllowedRemoteHosts]);
 }

@@ -59,7 +59,8 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
         {
             ApiVersion = "events.k8s.io/v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + ".", NamespaceProperty = regarding.Namespace },
+            // The API server validates generateName as a name prefix: it must not end with '.'.
+            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + "-", NamespaceProperty = regarding.Namespace },
             EventTime = now,
             Type = type,
             Reason = reason,

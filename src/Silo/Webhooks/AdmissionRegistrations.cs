@@ -1,4 +1,5 @@
 using LLMKube.Grains.Api;
+using LLMKube.Grains.Models;
 using LLMKube.Grains.Validation;
 
 namespace LLMKube.Silo.Webhooks;
@@ -9,11 +10,11 @@ namespace LLMKube.Silo.Webhooks;
 /// </summary>
 public static class AdmissionRegistrations
 {
-    public static IReadOnlyList<IAdmissionValidator> Validators { get; } =
+    /// <summary>The validators; <paramref name="sources"/> says which local Model sources the silo allows.</summary>
+    public static IReadOnlyList<IAdmissionValidator> Validators(ModelSourcePolicy sources) =>
     [
         new AdmissionValidator<ModelRouter>(ModelRouter.KindName, ModelRouterValidator.Validate),
-        // InferenceService and Model are admitted until their validators exist; each plugs in here with one
-        // AdmissionValidator<InferenceService> (or <Model>) built from its kind name and its Validate function.
+        new AdmissionValidator<Model>(Model.KindName, model => ModelValidator.Validate(model, sources)),
     ];
 
     public static IReadOnlyList<IAdmissionDefaulter> Defaulters { get; } =

@@ -18,8 +18,11 @@ public sealed class AdmissionReviewHandler
         _defaulters = defaulters.ToDictionary(d => d.Kind, StringComparer.Ordinal);
     }
 
-    /// <summary>The handler of <see cref="AdmissionRegistrations"/>.</summary>
-    public static AdmissionReviewHandler Default { get; } = new(AdmissionRegistrations.Validators, AdmissionRegistrations.Defaulters);
+    /// <summary>The handler of <see cref="AdmissionRegistrations"/>, for a silo with the given Model source policy.</summary>
+    public static AdmissionReviewHandler For(Grains.Models.ModelSourcePolicy sources) => new(AdmissionRegistrations.Validators(sources), AdmissionRegistrations.Defaulters);
+
+    /// <summary>The handler of a silo that allows no local Model sources (the default).</summary>
+    public static AdmissionReviewHandler Default { get; } = For(Grains.Models.ModelSourcePolicy.Default);
 
     /// <summary>The validating webhook: admits, or refuses with every validation error.</summary>
     public AdmissionOutcome Validate(AdmissionKind kind, ReadOnlyMemory<byte> body)

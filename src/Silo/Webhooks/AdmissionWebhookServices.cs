@@ -30,7 +30,7 @@ public static class AdmissionWebhookServices
         builder.Services.AddSingleton(sp => new AdmissionWebhookServer(
             sp.GetRequiredService<IOptions<WebhookOptions>>().Value,
             sp.GetRequiredService<IServingCertificateSource>(),
-            AdmissionReviewHandler.Default,
+            AdmissionReviewHandler.For(KubernetesServices.SourcePolicy(kubernetes)),
             sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdmissionWebhookServer>());
         return builder;

@@ -36,9 +36,10 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "cluster-token-of-the-test");
 
+    /// <summary>Starts a silo watching <paramref name="namespaces"/>; <paramref name="configure"/> changes its control-plane options.</summary>
     /// <param name="identity">Who the control plane acts as; the fixture's admin when null.</param>
     public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
-        KubernetesClientConfiguration? identity = null)
+        Action<KubernetesOptions>? configure = null, KubernetesClientConfiguration? identity = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -50,13 +51,15 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(Gateway);
-        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(new KubernetesOptions
+        var options = new KubernetesOptions
         {
             Enabled = true,
             Namespaces = [.. namespaces],
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromSeconds(1),
-        }));
+        };
+        configure?.Invoke(options);
+        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(options));
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());

@@ -134,8 +134,20 @@ public sealed class AdmissionReviewHandlerTests
         static JsonObject Service() => new() { ["metadata"] = new JsonObject { ["name"] = "llama" }, ["spec"] = new JsonObject { ["anything"] = 1 } };
 
         Assert.True(Response(_handler.Validate(AdmissionKinds.InferenceService, Review(Service(), kind: "InferenceService")))["allowed"]!.GetValue<bool>());
-        Assert.True(Response(_handler.Validate(AdmissionKinds.Model, Review(Service(), kind: "Model")))["allowed"]!.GetValue<bool>());
         Assert.Null(Response(_handler.Mutate(AdmissionKinds.Model, Review(Service(), kind: "Model")))["patch"]);
+    }
+
+    [Fact]
+    public void AModel_IsJudgedByTheSilosSourcePolicy()
+    {
+        static JsonObject Local() => new() { ["metadata"] = new JsonObject { ["name"] = "llama" }, ["spec"] = new JsonObject { ["source"] = "/models/llama.gguf" } };
+
+        var refused = Response(_handler.Validate(AdmissionKinds.Model, Review(Local(), kind: "Model")));
+        Assert.False(refused["allowed"]!.GetValue<bool>());
+        Assert.Contains("spec.source", refused["status"]!["message"]!.GetValue<string>());
+
+        var allowing = AdmissionReviewHandler.For(new LLMKube.Grains.Models.ModelSourcePolicy(["/models"], []));
+        Assert.True(Response(allowing.Validate(AdmissionKinds.Model, Review(Local(), kind: "Model")))["allowed"]!.GetValue<bool>());
     }
 
     [Fact]

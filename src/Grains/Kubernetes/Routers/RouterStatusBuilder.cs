@@ -58,7 +58,7 @@ public static class RouterStatusBuilder
             if (config is not null) status["backends"] = Backends(config, health);
         }
         status["phase"] = phase;
-        status["conditions"] = new JsonArray([.. conditions.Select(ToJson)]);
+        status["conditions"] = new JsonArray([.. conditions.Select(c => c.ToJson())]);
         return new RouterStatus(status, conditions, phase);
     }
 
@@ -82,16 +82,6 @@ public static class RouterStatusBuilder
         }
         return array;
     }
-
-    private static JsonObject ToJson(KubeCondition c) => new()
-    {
-        ["type"] = c.Type,
-        ["status"] = c.Status,
-        ["reason"] = c.Reason,
-        ["message"] = c.Message,
-        ["lastTransitionTime"] = Rfc3339(c.LastTransitionTime),
-        ["observedGeneration"] = c.ObservedGeneration,
-    };
 
     public static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
