@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using LLMKube.Grains.Kubernetes.Routers;
+
 namespace LLMKube.Grains.Kubernetes;
 
 /// <summary>A status condition in <c>metav1.Condition</c>'s shape.</summary>
@@ -21,4 +24,15 @@ public sealed record KubeCondition(
         var since = old is not null && old.Status == value ? old.LastTransitionTime : now;
         return new KubeCondition(type, value, reason, message, since, generation);
     }
+
+    /// <summary>The condition as status JSON, times in RFC 3339.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["type"] = Type,
+        ["status"] = Status,
+        ["reason"] = Reason,
+        ["message"] = Message,
+        ["lastTransitionTime"] = RouterStatusBuilder.Rfc3339(LastTransitionTime),
+        ["observedGeneration"] = ObservedGeneration,
+    };
 }

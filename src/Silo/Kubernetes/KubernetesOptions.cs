@@ -31,6 +31,12 @@ public sealed class KubernetesOptions
     /// <summary>The silo gateway address gateway pods join (a Service name:port), passed to them with the cluster token.</summary>
     public string? SiloGatewayAddress { get; set; }
 
+    /// <summary>The image of the init container that downloads a Model's weights into an InferenceService's pod.</summary>
+    public string ModelDownloaderImage { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultDownloaderImage;
+
+    /// <summary>A metal InferenceService whose Mac agent heartbeat is older than this has no ready replica.</summary>
+    public TimeSpan AgentHeartbeatTimeout { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultHeartbeatTimeout;
+
     /// <summary>The Secret holding the cluster token (key <c>token</c>) that gateway pods present.</summary>
     public string? ClusterTokenSecret { get; set; }
 }

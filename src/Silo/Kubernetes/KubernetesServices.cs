@@ -1,6 +1,7 @@
 using k8s;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,8 @@ public static class KubernetesServices
         var section = builder.Configuration.GetSection(KubernetesOptions.Section);
         var settings = section.Get<KubernetesOptions>() ?? new KubernetesOptions();
         if (!settings.Enabled) return builder;
+        if (settings.AgentHeartbeatTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{KubernetesOptions.Section}:{nameof(KubernetesOptions.AgentHeartbeatTimeout)} must be positive (got {settings.AgentHeartbeatTimeout})");
         builder.Services.Configure<KubernetesOptions>(section);
         builder.Services.AddSingleton(_ =>
         {
@@ -30,6 +33,7 @@ public static class KubernetesServices
             var cluster = sp.GetRequiredService<IOptions<ClusterSettings>>().Value;
             return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, settings.ClusterTokenSecret);
         });
+        builder.Services.AddSingleton(new InferenceServiceSettings(settings.ModelDownloaderImage, settings.AgentHeartbeatTimeout));
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
@@ -40,6 +44,7 @@ public static class KubernetesServices
     public static IServiceCollection AddWatchDispatchers(this IServiceCollection services)
     {
         services.AddSingleton<IWatchDispatcher, ModelRouterDispatcher>();
+        services.AddSingleton<IWatchDispatcher, InferenceServiceDispatcher>();
         return services;
     }
 }

@@ -39,6 +39,8 @@ public static class CrdGenerator
             new("Phase", "string", ".status.phase"),
             new("Model", "string", ".spec.modelRef"),
             new("Replicas", "integer", ".status.readyReplicas", Description: "ready replicas"),
+            new("Reason", "string", ".status.schedulingStatus", Priority: 1, Description: "why it is not scheduled yet"),
+            new("Runtime", "string", ".spec.runtime", Priority: 1),
             new("Endpoint", "string", ".status.endpoint"),
             new("Age", "date", ".metadata.creationTimestamp"),
         ], Scale: true),
