@@ -81,7 +81,8 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
         {
             ApiVersion = "events.k8s.io/v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + ".", NamespaceProperty = regarding.Namespace },
+            // The API server checks generateName as a name whose trailing '-' (not '.') is masked.
+            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + "-", NamespaceProperty = regarding.Namespace },
             EventTime = now,
             Type = type,
             Reason = reason,

@@ -4,6 +4,7 @@ using k8s;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Silo.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,9 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "llmkube-cluster-token");
 
-    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null)
+    /// <param name="clock">The routing clock (breakers, condition times, metal heartbeat expiry); real time when null.</param>
+    public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
+        RoutingClock? clock = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -44,7 +47,8 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<IKubernetes>(client);
-        builder.Services.AddSingleton(RoutingClock.System);
+        builder.Services.AddSingleton(clock ?? RoutingClock.System);
+        builder.Services.AddSingleton(InferenceServiceSettings.Default);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(Gateway);
