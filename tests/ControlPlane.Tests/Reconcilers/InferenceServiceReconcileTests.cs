@@ -119,6 +119,26 @@ public sealed class InferenceServiceReconcileTests(ApiServerFixture api)
     }
 
     [ApiServerFact]
+    public async Task AModelMovingToAGpu_SwitchesTheDeploymentToRecreate_WithAGpuLimitAndToleration()
+    {
+        var (steps, silo) = await StartAsync();
+        await using var _ = silo;
+        await steps.ModelAsync();
+        await steps.ServiceAsync("");
+        var cpu = await Eventually.GetAsync(() => steps.DeploymentAsync(), _ => true, what: "the Deployment");
+        Assert.Equal("RollingUpdate", cpu.Spec.Strategy.Type);
+
+        await steps.ModelAsync(accelerator: "cuda");
+
+        var gpu = await Eventually.GetAsync(() => steps.DeploymentAsync(), d => d.Spec.Strategy.Type == "Recreate", what: "strategy Recreate");
+        Assert.Null(gpu.Spec.Strategy.RollingUpdate);
+        var container = gpu.Spec.Template.Spec.Containers.Single();
+        Assert.Equal("ghcr.io/ggml-org/llama.cpp:server-cuda", container.Image);
+        Assert.Equal("1", container.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.Equal("nvidia.com/gpu", gpu.Spec.Template.Spec.Tolerations.Single().Key);
+    }
+
+    [ApiServerFact]
     public async Task KubectlScale_ChangesTheReplicas_ThroughTheScaleSubresource()
     {
         var (steps, silo) = await StartAsync();
