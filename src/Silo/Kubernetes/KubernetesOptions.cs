@@ -42,4 +42,9 @@ public sealed class KubernetesOptions
 
     /// <summary>How long one GGUF header read of a Model's http(s) file may take, redirects included.</summary>
     public TimeSpan ModelHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The image of the init container that downloads a Model's weights into an InferenceService's pod.</summary>
+    public string ModelDownloaderImage { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultDownloaderImage;
+
+    /// <summary>A metal InferenceService whose Mac agent heartbeat is older than this has no ready replica.</summary>
+    public TimeSpan AgentHeartbeatTimeout { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultHeartbeatTimeout;
 }

@@ -1,6 +1,7 @@
 using k8s;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Grains.Models;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,8 @@ public static class KubernetesServices
         if (!settings.Enabled) return builder;
         var problems = SourcePolicy(settings).Problems();
         if (problems.Count > 0) throw new OptionsValidationException(KubernetesOptions.Section, typeof(KubernetesOptions), problems);
+        if (settings.AgentHeartbeatTimeout <= TimeSpan.Zero)
+            throw new InvalidOperationException($"{KubernetesOptions.Section}:{nameof(KubernetesOptions.AgentHeartbeatTimeout)} must be positive (got {settings.AgentHeartbeatTimeout})");
         builder.Services.Configure<KubernetesOptions>(section);
         builder.Services.AddKubernetesClient(settings);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
@@ -27,6 +30,7 @@ public static class KubernetesServices
             var cluster = sp.GetRequiredService<IOptions<ClusterSettings>>().Value;
             return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, cluster.Token);
         });
+        builder.Services.AddSingleton(new InferenceServiceSettings(settings.ModelDownloaderImage, settings.AgentHeartbeatTimeout));
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
@@ -57,6 +61,7 @@ public static class KubernetesServices
     public static IServiceCollection AddWatchDispatchers(this IServiceCollection services)
     {
         services.AddSingleton<IWatchDispatcher, ModelRouterDispatcher>();
+        services.AddSingleton<IWatchDispatcher, InferenceServiceDispatcher>();
         services.AddSingleton<IWatchDispatcher, ModelDispatcher>();
         services.TryAddSingleton(sp => SourcePolicy(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value));
         services.TryAddSingleton<IModelHeaderReader>(sp => new HttpModelHeaderReader(

@@ -14,6 +14,7 @@ public static class AdmissionRegistrations
     public static IReadOnlyList<IAdmissionValidator> Validators(ModelSourcePolicy sources) =>
     [
         new AdmissionValidator<ModelRouter>(ModelRouter.KindName, ModelRouterValidator.Validate),
+        new AdmissionValidator<InferenceService>(InferenceService.KindName, InferenceServiceValidator.Validate),
         new AdmissionValidator<Model>(Model.KindName, model => ModelValidator.Validate(model, sources)),
     ];
 

@@ -4,6 +4,7 @@ using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Silo.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,8 +39,9 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     /// <summary>Starts a silo watching <paramref name="namespaces"/>; <paramref name="configure"/> changes its control-plane options.</summary>
     /// <param name="identity">Who the control plane acts as; the fixture's admin when null.</param>
+    /// <param name="clock">The routing clock (breakers, condition times, metal heartbeat expiry); real time when null.</param>
     public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
-        Action<KubernetesOptions>? configure = null, KubernetesClientConfiguration? identity = null)
+        Action<KubernetesOptions>? configure = null, KubernetesClientConfiguration? identity = null, RoutingClock? clock = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -47,7 +49,8 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         var client = new k8s.Kubernetes(identity ?? KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<IKubernetes>(client);
-        builder.Services.AddSingleton(RoutingClock.System);
+        builder.Services.AddSingleton(clock ?? RoutingClock.System);
+        builder.Services.AddSingleton(InferenceServiceSettings.Default);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(Gateway);

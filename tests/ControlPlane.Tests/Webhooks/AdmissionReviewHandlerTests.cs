@@ -129,11 +129,11 @@ public sealed class AdmissionReviewHandlerTests
     }
 
     [Fact]
-    public void KindsWithoutAValidator_AreAdmitted()
+    public void KindsWithoutADefaulter_AreLeftUnchanged_AndAnInferenceServiceIsValidated()
     {
         static JsonObject Service() => new() { ["metadata"] = new JsonObject { ["name"] = "llama" }, ["spec"] = new JsonObject { ["anything"] = 1 } };
 
-        Assert.True(Response(_handler.Validate(AdmissionKinds.InferenceService, Review(Service(), kind: "InferenceService")))["allowed"]!.GetValue<bool>());
+        Assert.False(Response(_handler.Validate(AdmissionKinds.InferenceService, Review(Service(), kind: "InferenceService")))["allowed"]!.GetValue<bool>());
         Assert.Null(Response(_handler.Mutate(AdmissionKinds.Model, Review(Service(), kind: "Model")))["patch"]);
     }
 

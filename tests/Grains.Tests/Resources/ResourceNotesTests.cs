@@ -35,7 +35,7 @@ public class ResourceNotesTests
               runtime: llamacpp
               mode: chat
               replicas: 1
-              accelerator: metal
+              contextSize: 4096
               endpoint: {port: 8081}
             status:
               phase: Ready
@@ -63,7 +63,7 @@ public class ResourceNotesTests
                 $"all.yaml: InferenceService team/q: spec.runtime: {deployed}",
                 $"all.yaml: InferenceService team/q: spec.mode: {deployed}",
                 $"all.yaml: InferenceService team/q: spec.replicas: {deployed}",
-                $"all.yaml: InferenceService team/q: spec.accelerator: {deployed}",
+                $"all.yaml: InferenceService team/q: spec.contextSize: {deployed}",
                 $"all.yaml: InferenceService team/q: status.phase: {status}",
                 $"all.yaml: InferenceService team/q: status.readyReplicas: {status}",
             ],
