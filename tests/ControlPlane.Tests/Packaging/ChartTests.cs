@@ -180,6 +180,22 @@ public sealed class ChartTests(ApiServerFixture api)
             return mdl["status"]?["phase"]?.GetValue<string>();
         }, phase => phase == "Ready", what: "model status written by the silo's service account");
 
+        var service = await api.KubectlWithInputAsync($$"""
+            apiVersion: inference.llmkube.dev/v1alpha1
+            kind: InferenceService
+            metadata: {name: llama, namespace: {{ns}}}
+            spec:
+              modelRef: llama
+              runtime: vllm
+              resources: {cpu: "1"}
+              autoscaling: {maxReplicas: 2}
+            """, "apply", "-f", "-");
+        Assert.True(service.ExitCode == 0, service.StdErr);
+        await Eventually.GetAsync(() => api.Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("llama", ns), _ => true, what: "the HPA");
+        var unscaled = await api.KubectlAsync("patch", "isvc", "llama", "-n", ns, "--type=json", "-p", """[{"op":"remove","path":"/spec/autoscaling"}]""");
+        Assert.True(unscaled.ExitCode == 0, unscaled.StdErr);
+        await Eventually.GetAsync(async () => (await api.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns)).Items, items => items.Count == 0, what: "the HPA deleted");
+
         var subject = $"system:serviceaccount:{ns}:{account}";
         foreach (var (verb, resource) in new[] { ("delete", "deployments"), ("get", "configmaps"), ("delete", "secrets"), ("create", "pods"), ("update", "modelrouters") })
         {
