@@ -40,6 +40,15 @@ public sealed partial record ModelSource(ModelSourceKind Kind, string Raw)
     /// <summary>Why an <see cref="ModelSourceKind.Unsupported"/> source is refused.</summary>
     public string? Error { get; init; }
 
+    /// <summary>One file a serving pod downloads before its runtime starts (an <see cref="ModelSourceKind.Http"/> source).</summary>
+    public bool IsDownload => Kind == ModelSourceKind.Http;
+
+    /// <summary>
+    /// The file name a download is stored under: the URL's last path segment, reduced to characters that are safe in a
+    /// path and a shell word (it ends up in an init container's script).
+    /// </summary>
+    public string? FileName => Url is null ? null : SafeFileName(Uri.UnescapeDataString(Url.AbsolutePath));
+
     /// <summary>Parses a source; never throws: bad input comes back as <see cref="ModelSourceKind.Unsupported"/> with <see cref="Error"/>.</summary>
     public static ModelSource Parse(string? source)
     {
@@ -124,6 +133,14 @@ public sealed partial record ModelSource(ModelSourceKind Kind, string Raw)
             if (segment.Length == 0) return "empty segments ('//' or a trailing '/')";
         }
         return null;
+    }
+
+    private static string SafeFileName(string path)
+    {
+        var name = path.TrimEnd('/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var safe = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_')]).TrimStart('.');
+        return safe.Length == 0 ? "model.gguf" : safe;
     }
 
     private static ModelSource Refuse(string source, string error) => new(ModelSourceKind.Unsupported, source) { Error = error };

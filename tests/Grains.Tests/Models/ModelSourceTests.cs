@@ -110,4 +110,21 @@ public sealed class ModelSourceTests
     [InlineData(4_920_000_000, "4.6 GiB")]
     [InlineData(long.MaxValue, "8.0 EiB")]
     public void Sizes_AreHumanReadable_InTheFormTheMetalAgentParses(long bytes, string shown) => Assert.Equal(shown, ModelSize.Format(bytes));
+
+    [Theory]
+    [InlineData("https://example.com/m/Qwen2.5-0.5B.gguf?download=true", "Qwen2.5-0.5B.gguf")]
+    [InlineData("http://10.0.0.5/a%20b.gguf", "a_b.gguf")]
+    [InlineData("https://huggingface.co/org/repo/resolve/main/sub/q4;rm%20-rf.gguf", "q4_rm_-rf.gguf")]
+    [InlineData("https://example.com/dir/..hidden", "hidden")]
+    public void ADownload_IsStoredUnderASafeFileName(string source, string file)
+    {
+        var parsed = ModelSource.Parse(source);
+        Assert.True(parsed.IsDownload);
+        Assert.Equal(file, parsed.FileName);
+    }
+
+    [Theory]
+    [InlineData("hf://Qwen/Qwen2.5-0.5B-Instruct")]
+    [InlineData("pvc://models/llama/8b.gguf")]
+    public void OnlyAnHttpFile_IsADownload(string source) => Assert.False(ModelSource.Parse(source).IsDownload);
 }

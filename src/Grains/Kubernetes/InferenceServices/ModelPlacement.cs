@@ -2,6 +2,8 @@ using k8s.Models;
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Api.Schema;
 
+using LLMKube.Grains.Models;
+
 namespace LLMKube.Grains.Kubernetes.InferenceServices;
 
 /// <summary>How a pod gets a Model's weights: volumes, init containers, and what the runtime is told.</summary>
@@ -33,19 +35,20 @@ public sealed record ModelPlacement(
         InferenceServiceSpec spec, Model model, RuntimeProfile profile, string runtimeImage, InferenceServiceSettings settings)
     {
         var modelName = model.Metadata.Name ?? "";
-        if (ModelSource.Parse(model.Spec?.Source) is not { } source)
-            return Fail("InvalidModelSource", $"Model {modelName} has no usable spec.source");
+        var source = ModelSource.Parse(model.Spec?.Source);
+        if (source.Kind == ModelSourceKind.Unsupported)
+            return Fail("InvalidModelSource", $"Model {modelName}'s spec.source {source.Error}");
         var format = model.Spec?.Format ?? "gguf";
         var runtime = profile.Runtime;
         var ggufRuntime = runtime is InferenceServiceLimits.RuntimeLlamaCpp or InferenceServiceLimits.RuntimeOllama;
         if (ggufRuntime && format != "gguf")
             return Fail("ModelFormatNotSupported", $"runtime {runtime} serves gguf weights; Model {modelName} has format {format}");
-        if (source.Kind == ModelSourceKind.Local)
-            return Fail("ModelSourceNotServable", $"Model {modelName}'s source {source.Source} is a local path, which only the Mac agent serves (hardware.accelerator: metal); use http(s), hf or pvc:// in the cluster");
-        if (source.Kind == ModelSourceKind.HuggingFace && !source.IsDownload && runtime == InferenceServiceLimits.RuntimeLlamaCpp)
-            return Fail("ModelFileRequired", $"runtime llamacpp needs one gguf file, but Model {modelName}'s source {source.Source} names a whole repo; use hf://{source.Repo}/<file>.gguf");
+        if (source.Kind == ModelSourceKind.HostPath)
+            return Fail("ModelSourceNotServable", $"Model {modelName}'s source {source.Raw} is a local path, which only the Mac agent serves (hardware.accelerator: metal); use http(s), hf or pvc:// in the cluster");
+        if (source.Kind == ModelSourceKind.HuggingFaceRepo && runtime == InferenceServiceLimits.RuntimeLlamaCpp)
+            return Fail("ModelFileRequired", $"runtime llamacpp needs one gguf file, but Model {modelName}'s source {source.Raw} names a whole repo; use the file's URL, https://huggingface.co/{source.Repo}/resolve/{source.Revision ?? "main"}/<file>.gguf");
         if (source.IsDownload && runtime == InferenceServiceLimits.RuntimeTgi)
-            return Fail("ModelRepoRequired", $"runtime tgi serves a Hugging Face repo or a folder on a pvc:// source, not the single file {source.Source}");
+            return Fail("ModelRepoRequired", $"runtime tgi serves a Hugging Face repo or a folder on a pvc:// source, not the single file {source.Raw}");
         if (source.IsDownload && runtime == InferenceServiceLimits.RuntimeVllm && format != "gguf")
             return Fail("ModelRepoRequired", $"runtime vllm serves a single file only in gguf format; Model {modelName} has format {format}: use a Hugging Face repo or a pvc:// folder");
 
@@ -58,7 +61,7 @@ public sealed record ModelPlacement(
         var mounts = new List<V1VolumeMount>();
         var inits = new List<V1Container>();
         var env = new List<V1EnvVar>();
-        var needsStorage = source.IsDownload || source.Kind == ModelSourceKind.HuggingFace || runtime == InferenceServiceLimits.RuntimeOllama;
+        var needsStorage = source.IsDownload || source.Kind == ModelSourceKind.HuggingFaceRepo || runtime == InferenceServiceLimits.RuntimeOllama;
         if (needsStorage)
         {
             volumes.Add(claim is null
@@ -77,9 +80,9 @@ public sealed record ModelPlacement(
         string? revision = null;
         if (source.IsDownload)
         {
-            var key = model.Status?.CacheKey is { Length: > 0 } known ? known : ModelSource.CacheKeyOf(source.Source);
+            var key = model.Status?.CacheKey is { Length: > 0 } known ? known : ModelSource.CacheKey(source.Raw);
             argument = $"{StoragePath}/{key}/{source.FileName}";
-            if (!skipInit) inits.Add(Downloader(settings.DownloaderImage, source.DownloadUrl!, $"{StoragePath}/{key}", argument, model.Spec?.Sha256));
+            if (!skipInit) inits.Add(Downloader(settings.DownloaderImage, source.Raw, $"{StoragePath}/{key}", argument, model.Spec?.Sha256));
         }
         else if (source.Kind == ModelSourceKind.Pvc)
         {
@@ -106,7 +109,7 @@ public sealed record ModelPlacement(
                 if (!skipInit)
                 {
                     // A repo is pulled from Hugging Face's Ollama registry; @rev picks its tag (a quantization, e.g. Q4_K_M).
-                    var pull = source.Kind == ModelSourceKind.HuggingFace && !source.IsDownload
+                    var pull = source.Kind == ModelSourceKind.HuggingFaceRepo
                         ? $"hf.co/{source.Repo}{(source.Revision is null ? "" : ":" + source.Revision)}"
                         : null;
                     inits.Add(OllamaInit(runtimeImage, modelName, pull, pull is null ? argument : null, mounts));

@@ -8,7 +8,7 @@ namespace LLMKube.Grains.Tests.Kubernetes.InferenceServices;
 /// <summary>Each runtime's container: image, command, flags, port, probes, GPUs.</summary>
 public sealed class WorkloadBuilderRuntimeTests
 {
-    private static readonly string Key = ModelSource.CacheKeyOf(GgufUrl);
+    private static readonly string Key = LLMKube.Grains.Models.ModelSource.CacheKey(GgufUrl);
     private static readonly string ModelPath = $"/models/{Key}/Qwen2.5-0.5B-Q4_K_M.gguf";
 
     private static V1Container Container(InferenceService service, Model model)

@@ -206,7 +206,7 @@ public sealed class WorkloadBuilderTests
 
     public static TheoryData<string, string, string?, string, string> Refusals => new()
     {
-        { "llamacpp", "hf://Qwen/Qwen2.5-0.5B-Instruct", null, "ModelFileRequired", "hf://Qwen/Qwen2.5-0.5B-Instruct/<file>.gguf" },
+        { "llamacpp", "hf://Qwen/Qwen2.5-0.5B-Instruct", null, "ModelFileRequired", "https://huggingface.co/Qwen/Qwen2.5-0.5B-Instruct/resolve/main/<file>.gguf" },
         { "llamacpp", GgufUrl, "safetensors", "ModelFormatNotSupported", "serves gguf" },
         { "ollama", "/Users/me/a.gguf", null, "ModelSourceNotServable", "local path" },
         { "tgi", GgufUrl, null, "ModelRepoRequired", "not the single file" },
