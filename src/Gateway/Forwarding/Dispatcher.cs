@@ -169,6 +169,12 @@ internal sealed class Dispatcher(
                 (probe, skipUntil) = await backend.TryAcquireProbeAsync(lease, options.Value.ProbeLeaseTimeout);
                 admission = probe ? Admission.Go : Admission.Skip;
             }
+            if (admission == Admission.Unavailable)
+            {
+                lastError = $"backend \"{name}\" is out of rotation: {backend.Blocked}";
+                attempts.Add(new AttemptRecord(name, "skipped_unavailable", 0, 0));
+                continue;
+            }
             if (admission == Admission.Skip)
             {
                 if (retryAt is null || skipUntil < retryAt) retryAt = skipUntil;
@@ -343,7 +349,7 @@ internal sealed class Dispatcher(
         for (var j = from; j < candidates.Length; j++)
         {
             var candidate = candidates[j];
-            if (candidate.Check(now, out _) == Admission.Skip) continue;
+            if (candidate.Check(now, out _) is Admission.Skip or Admission.Unavailable) continue;
             if (candidate.Config.Credential is { } reference && credentials.Resolve(plan.Namespace, reference) is null) continue;
             return true;
         }
@@ -361,6 +367,8 @@ internal sealed class Dispatcher(
         var bestFailure = DateTimeOffset.MaxValue;
         foreach (var candidate in candidates)
         {
+            // Out of rotation is a fact about the backend (not serving), not a guess from failed requests.
+            if (candidate.Blocked is not null) continue;
             string? credential = null;
             if (candidate.Config.Credential is { } reference && (credential = credentials.Resolve(plan.Namespace, reference)) is null) continue;
             var health = candidate.Effective;

@@ -67,6 +67,12 @@ internal sealed class BackendRuntime
         }
     }
 
+    /// <summary>
+    /// Why the backend is out of rotation (its InferenceService is not serving, ...), or null. Read from the pushed
+    /// state alone: only the Backend grain sets or lifts a block, so no local observation can hide one.
+    /// </summary>
+    public string? Blocked => _shared.Blocked;
+
     /// <summary>Takes a pushed state; an older one is ignored unless the projection was rebuilt (<paramref name="reset"/>).</summary>
     public void Update(BackendConfig config, BackendHealth shared, bool reset)
     {
@@ -83,8 +89,9 @@ internal sealed class BackendRuntime
     /// <summary>Decides without any I/O whether a request may go to this backend.</summary>
     public Admission Check(DateTimeOffset now, out DateTimeOffset retryAt)
     {
-        var health = Effective;
         retryAt = default;
+        if (_shared.Blocked is not null) return Admission.Unavailable;
+        var health = Effective;
         if (health.IsClosed) return Admission.Go;
         if (now < health.OpenUntil)
         {

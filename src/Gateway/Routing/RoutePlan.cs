@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using LLMKube.Gateway.Health;
+using LLMKube.Grains.Backends;
 using LLMKube.Grains.Routers;
 using LLMKube.Grains.Routing;
 
@@ -27,7 +28,7 @@ internal sealed class RoutePlan
         DefaultRoute = config.DefaultRoute is { } name ? ByName[name] : null;
         Matcher = new CompiledMatcher(Rules, config.BackendNameMatch, ByPublishedId, DefaultRoute);
         Sensitive = config.SensitiveClassifications.ToFrozenSet(StringComparer.Ordinal);
-        (ModelsJson, ModelJson) = BuildModels(config, received);
+        (ModelsJson, ModelJson) = BuildModels(config, snapshot.Backends, received);
     }
 
     public RoutingSnapshot Snapshot { get; }
@@ -55,41 +56,57 @@ internal sealed class RoutePlan
 
     public FrozenSet<string> Sensitive { get; }
 
-    /// <summary>The <c>GET /v1/models</c> body, built once per snapshot: each model id once, in backend order.</summary>
+    /// <summary>
+    /// The <c>GET /v1/models</c> body, built once per snapshot: each model id once, in backend order. An id whose every
+    /// backend is out of rotation carries <c>"available": false</c> and the reason, so clients see it is coming back.
+    /// </summary>
     public byte[] ModelsJson { get; }
 
     /// <summary>The <c>GET /v1/models/{id}</c> bodies by id.</summary>
     public FrozenDictionary<string, byte[]> ModelJson { get; }
 
-    private static (byte[] List, FrozenDictionary<string, byte[]> ById) BuildModels(RouterConfig config, DateTimeOffset created)
+    private static (byte[] List, FrozenDictionary<string, byte[]> ById) BuildModels(RouterConfig config, IReadOnlyDictionary<string, BackendHealth> health, DateTimeOffset created)
     {
-        var byId = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        var order = new List<string>();
+        var order = new List<BackendConfig>();
+        var blocked = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var backend in config.Backends)
         {
-            if (byId.ContainsKey(backend.ModelsId)) continue;
-            byId[backend.ModelsId] = Json(writer => WriteModel(writer, backend, created));
-            order.Add(backend.ModelsId);
+            var reason = health.GetValueOrDefault(backend.Name)?.Blocked;
+            if (!blocked.TryGetValue(backend.ModelsId, out var known))
+            {
+                order.Add(backend);
+                blocked[backend.ModelsId] = reason;
+            }
+            else if (known is not null)
+            {
+                blocked[backend.ModelsId] = reason; // one backend in rotation makes the id available
+            }
         }
+        var byId = order.ToDictionary(b => b.ModelsId, b => Json(writer => WriteModel(writer, b, blocked[b.ModelsId], created)), StringComparer.Ordinal);
         var list = Json(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("object", "list");
             writer.WriteStartArray("data");
-            foreach (var id in order) writer.WriteRawValue(byId[id], skipInputValidation: true);
+            foreach (var backend in order) writer.WriteRawValue(byId[backend.ModelsId], skipInputValidation: true);
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
         return (list, byId.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
-    private static void WriteModel(Utf8JsonWriter writer, BackendConfig backend, DateTimeOffset created)
+    private static void WriteModel(Utf8JsonWriter writer, BackendConfig backend, string? blocked, DateTimeOffset created)
     {
         writer.WriteStartObject();
         writer.WriteString("id", backend.ModelsId);
         writer.WriteString("object", "model");
         writer.WriteNumber("created", created.ToUnixTimeSeconds());
         writer.WriteString("owned_by", backend.Provider ?? "llmkube");
+        if (blocked is not null)
+        {
+            writer.WriteBoolean("available", false);
+            writer.WriteString("unavailable_reason", blocked);
+        }
         writer.WriteEndObject();
     }
 

@@ -10,9 +10,9 @@ public sealed class ModelStatus
 
     [Id(1), Description("Size of the weights file, human-readable (e.g. 4.1 GiB), when known.")] public string? Size { get; set; }
 
-    [Id(2), Description("Where serving pods find the weights (pvc:// sources), when fixed by the source.")] public string? Path { get; set; }
+    [Id(2), Description("Where the weights are, when the source fixes it: /model-source/<path> for pvc:// sources (the claim mounted read-only), the local path for local sources.")] public string? Path { get; set; }
 
-    [Id(3), Description("First 16 hex digits of the SHA-256 of the source: the cache folder of a downloaded file.")] public string? CacheKey { get; set; }
+    [Id(3), Description("First 16 hex digits of the SHA-256 of the source text: the cache folder of a downloaded http(s) file.")] public string? CacheKey { get; set; }
 
     [Id(4)] public GgufMetadata? Gguf { get; set; }
     [Id(5)] public long? ObservedGeneration { get; set; }

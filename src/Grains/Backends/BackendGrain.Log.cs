@@ -83,5 +83,11 @@ public sealed partial class BackendGrain
 
         [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "backend {Backend}: state not persisted, kept in memory")]
         public static partial void PersistFailed(ILogger logger, string backend, Exception exception);
+
+        [LoggerMessage(EventId = 1113, Level = LogLevel.Information, Message = "backend {Backend}: out of rotation ({Source}): {Reason}")]
+        public static partial void Blocked(ILogger logger, string backend, string source, string reason);
+
+        [LoggerMessage(EventId = 1114, Level = LogLevel.Information, Message = "backend {Backend}: {Source} block lifted; remaining blocks: {Remaining}")]
+        public static partial void Unblocked(ILogger logger, string backend, string source, string remaining);
     }
 }

@@ -29,8 +29,9 @@ public sealed partial class BackendGrain(
         state.State.Settings = settings;
         if (previous is not null && previous.Identity != settings.Identity)
         {
-            // A different upstream behind the same name: what we knew about the old one no longer applies.
-            state.State.Health = BackendHealth.Healthy with { Transitions = state.State.Health.Transitions + 1 };
+            // A different upstream behind the same name: what we knew about the old one no longer applies. Lifecycle
+            // blocks stay: their sources lift them.
+            state.State.Health = BackendHealth.Healthy with { Transitions = state.State.Health.Transitions + 1, Blocked = state.State.Health.Blocked };
             Log.UpstreamChanged(logger, Key, settings.Identity);
             Publish();
         }
@@ -82,6 +83,19 @@ public sealed partial class BackendGrain(
         }
         var trigger = Policy.CheckSuccessThreshold > 1 ? $"{Policy.CheckSuccessThreshold} health checks passed in a row" : "a health check passed";
         await Transition(CircuitBreaker.ApplyHealthCheck(state.State.Health, report.Passed, report.Error, clock.Now, Policy), trigger);
+    }
+
+    public async Task SetBlock(string source, string? reason)
+    {
+        var blocks = state.State.Blocks;
+        if (reason is null ? !blocks.Remove(source) : blocks.TryGetValue(source, out var known) && known == reason) return;
+        if (reason is not null) blocks[source] = reason;
+        var blocked = blocks.Count == 0 ? null : string.Join("; ", blocks.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Value));
+        state.State.Health = state.State.Health with { Blocked = blocked, Transitions = state.State.Health.Transitions + 1 };
+        if (reason is null) Log.Unblocked(logger, Key, source, blocked ?? "none");
+        else Log.Blocked(logger, Key, source, reason);
+        Publish();
+        await Persist();
     }
 
     public Task<BackendHealth> GetHealth() => Task.FromResult(state.State.Health);

@@ -10,6 +10,10 @@ namespace LLMKube.Grains.Backends;
 /// <param name="CheckFailures">Failed health checks in a row while closed.</param>
 /// <param name="CheckPasses">Passed health checks in a row while open.</param>
 /// <param name="Cause">Why the circuit is open; <see cref="OpenCause.None"/> while closed.</param>
+/// <param name="Blocked">
+/// Why the backend is out of rotation whatever its circuit says (its InferenceService is not serving, ...), or null.
+/// A blocked backend is never tried, not even by panic mode; it comes back when every lifecycle block is lifted.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record BackendHealth(
     [property: Id(0)] CircuitState State,
@@ -23,7 +27,8 @@ public sealed record BackendHealth(
     [property: Id(8)] DateTimeOffset LastFailure = default,
     [property: Id(9)] int CheckFailures = 0,
     [property: Id(10)] int CheckPasses = 0,
-    [property: Id(11)] OpenCause Cause = OpenCause.None)
+    [property: Id(11)] OpenCause Cause = OpenCause.None,
+    [property: Id(12)] string? Blocked = null)
 {
     /// <summary>A backend nobody has seen fail. A new instance each time: grain storage serializers may
     /// populate an existing default object in place, so a shared one could be corrupted.</summary>

@@ -34,6 +34,13 @@ public interface IBackendGrain : IGrainWithStringKey
     [OneWay]
     Task ReportHealthCheck(HealthCheckReport report);
 
+    /// <summary>
+    /// Sets (or, with a null <paramref name="reason"/>, lifts) the lifecycle block of one <paramref name="source"/>
+    /// (<see cref="LifecycleSource"/>): while any block stands the backend is ineligible in every gateway. Pushed through
+    /// the RoutingTable like a circuit transition; setting what is already set changes nothing.
+    /// </summary>
+    Task SetBlock(string source, string? reason);
+
     /// <summary>The backend's current health (what the RoutingTable publishes).</summary>
     Task<BackendHealth> GetHealth();
 

@@ -14,6 +14,12 @@ public interface IKubernetesWriter
     /// <summary>Server-side applies <paramref name="desired"/> (which carries apiVersion and kind) with our field manager, taking over conflicting fields.</summary>
     Task ApplyAsync(IKubernetesObject<V1ObjectMeta> desired, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes an object we own of <paramref name="kind"/> (<c>Deployment</c>, <c>Service</c> or
+    /// <c>HorizontalPodAutoscaler</c>); one that is already gone is not an error.
+    /// </summary>
+    Task DeleteAsync(string kind, string ns, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Server-side applies <c>status</c> of one of our kinds through its status subresource.</summary>
     Task ApplyStatusAsync(string kind, string plural, string ns, string name, JsonObject status, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using LLMKube.Grains.Api;
+using LLMKube.Grains.Kubernetes.Routers;
+
 namespace LLMKube.Grains.Kubernetes;
 
 /// <summary>A status condition in <c>metav1.Condition</c>'s shape.</summary>
@@ -21,4 +25,20 @@ public sealed record KubeCondition(
         var since = old is not null && old.Status == value ? old.LastTransitionTime : now;
         return new KubeCondition(type, value, reason, message, since, generation);
     }
+
+    /// <summary>The conditions an object's status shows, as written by an earlier reconcile (incomplete ones are skipped).</summary>
+    public static IReadOnlyList<KubeCondition> FromStatus(IEnumerable<Condition>? conditions)
+        => [.. (conditions ?? []).Where(c => c.Type is not null && c.Status is not null).Select(c => new KubeCondition(
+            c.Type!, c.Status!, c.Reason ?? "", c.Message ?? "", c.LastTransitionTime ?? DateTimeOffset.MinValue, c.ObservedGeneration ?? 0))];
+
+    /// <summary>The condition as status JSON.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["type"] = Type,
+        ["status"] = Status,
+        ["reason"] = Reason,
+        ["message"] = Message,
+        ["lastTransitionTime"] = RouterStatusBuilder.Rfc3339(LastTransitionTime),
+        ["observedGeneration"] = ObservedGeneration,
+    };
 }

@@ -23,6 +23,7 @@ internal sealed class ResourceCollector
     private readonly List<ModelRouter> _routers = [];
     private readonly List<InferenceService> _inferenceServices = [];
     private readonly List<Secret> _secrets = [];
+    private readonly List<Model> _models = [];
     private readonly List<ResourceProblem> _problems = [];
     private readonly List<ResourceProblem> _warnings = [];
     private readonly Dictionary<string, string> _firstSeenAt = new(StringComparer.Ordinal);
@@ -31,7 +32,7 @@ internal sealed class ResourceCollector
     public void AddProblem(ResourceProblem problem) => _problems.Add(problem);
 
     public ResourceLoadResult Build() =>
-        new(new ResourceSet(_routers, _inferenceServices, _secrets, _sources), _problems.ToArray()) { Warnings = _warnings.ToArray() };
+        new(new ResourceSet(_routers, _inferenceServices, _secrets, _sources, _models), _problems.ToArray()) { Warnings = _warnings.ToArray() };
 
     /// <summary>Reads every document of <paramref name="text"/>; a syntax error costs only the document it is in.</summary>
     public void AddText(string text, string source)
@@ -107,6 +108,10 @@ internal sealed class ResourceCollector
                 break;
             case Secret.KindName:
                 AddTyped(_secrets, document, start, kind, apiVersion, CoreApiVersion);
+                break;
+            // Checked and kept like the others, so a typo is reported; ResourceNotes says it has no effect here.
+            case Model.KindName:
+                AddTyped(_models, document, start, kind, apiVersion, KubeObject.LLMKubeApiVersion);
                 break;
         }
     }

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text.Json;
 using LLMKube.Grains.Api;
 
 namespace LLMKube.Grains.Resources;
@@ -11,6 +13,7 @@ public static class ResourceNotes
 {
     private const string NotDeployed = "has no effect when resources are read from files (nothing is deployed)";
     private const string StatusNotRead = "has no effect when resources are read from files (of status, only endpoint is read)";
+    private const string ModelNotUsed = "a Model has no effect when resources are read from files (nothing is downloaded or deployed; routers reach InferenceServices at their endpoint)";
 
     private static readonly Note<ModelRouter>[] _routerNotes =
     [
@@ -26,20 +29,31 @@ public static class ResourceNotes
         new("spec.proxy.nodeSelector", r => r.Spec?.Proxy?.NodeSelector, NotDeployed),
     ];
 
-    // spec.endpoint.port is read: it is the local port of a service without status.endpoint.
+    // spec.endpoint.port is read: it is the local port of a service without status.endpoint. Every other spec field
+    // shapes what the reconciler deploys, and of status only endpoint is read: both lists follow the types.
     private static readonly Note<InferenceService>[] _serviceNotes =
     [
-        new("spec.modelRef", s => s.Spec?.ModelRef, NotDeployed),
-        new("spec.runtime", s => s.Spec?.Runtime, NotDeployed),
-        new("spec.mode", s => s.Spec?.Mode, NotDeployed),
-        new("spec.replicas", s => s.Spec?.Replicas, NotDeployed),
-        new("spec.accelerator", s => s.Spec?.Accelerator, NotDeployed),
-        new("spec.endpoint.path", s => s.Spec?.Endpoint?.Path, NotDeployed),
-        new("spec.endpoint.type", s => s.Spec?.Endpoint?.Type, NotDeployed),
-        new("spec.endpoint.nodePort", s => s.Spec?.Endpoint?.NodePort, NotDeployed),
-        new("status.phase", s => s.Status?.Phase, StatusNotRead),
-        new("status.readyReplicas", s => s.Status?.ReadyReplicas, StatusNotRead),
+        .. FieldsOf(typeof(InferenceServiceSpec), "spec", s => s.Spec, NotDeployed, skip: "spec.endpoint.port"),
+        .. FieldsOf(typeof(InferenceServiceStatus), "status", s => s.Status, StatusNotRead, skip: "status.endpoint"),
     ];
+
+    // One note per property of type, one level into EndpointSpec (whose port alone is read).
+    private static IEnumerable<Note<InferenceService>> FieldsOf(Type type, string prefix, Func<InferenceService, object?> owner, string message, string skip)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var path = $"{prefix}.{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}";
+            if (property.PropertyType == typeof(EndpointSpec))
+            {
+                foreach (var field in FieldsOf(typeof(EndpointSpec), path, s => owner(s) is { } o ? property.GetValue(o) : null, message, skip))
+                    yield return field;
+            }
+            else if (path != skip)
+            {
+                yield return new(path, s => owner(s) is { } o ? property.GetValue(o) : null, message);
+            }
+        }
+    }
 
     /// <summary>One warning per such field set in <paramref name="resources"/>, naming its file, object and path.</summary>
     public static IReadOnlyList<ResourceProblem> OutsideKubernetes(ResourceSet resources)
@@ -48,6 +62,7 @@ public static class ResourceNotes
         var notes = new List<ResourceProblem>();
         Add(notes, resources, resources.Routers, ModelRouter.KindName, _routerNotes);
         Add(notes, resources, resources.InferenceServices, InferenceService.KindName, _serviceNotes);
+        notes.AddRange(resources.Models.Select(m => new ResourceProblem(resources.SourceOf(m) ?? "", $"{Model.KindName} {m.Key}", "", ModelNotUsed)));
         return notes;
     }
 

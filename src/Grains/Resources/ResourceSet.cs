@@ -11,21 +11,25 @@ public sealed class ResourceSet
     private readonly Dictionary<ObjectKey, ModelRouter> _routers = [];
     private readonly Dictionary<ObjectKey, InferenceService> _inferenceServices = [];
     private readonly Dictionary<ObjectKey, Secret> _secrets = [];
+    private readonly Dictionary<ObjectKey, Model> _models = [];
     private readonly IReadOnlyDictionary<KubeObject, string> _sources;
 
     /// <summary>
     /// Creates a set; when two objects share a namespace and name, lookups return the first.
     /// <paramref name="sources"/> maps objects (by reference) to the file they were read from.
+    /// <paramref name="models"/> are only carried (a router compiles without them) so that hosts can say what they ignore.
     /// </summary>
     public ResourceSet(
         IEnumerable<ModelRouter>? routers = null,
         IEnumerable<InferenceService>? inferenceServices = null,
         IEnumerable<Secret>? secrets = null,
-        IReadOnlyDictionary<KubeObject, string>? sources = null)
+        IReadOnlyDictionary<KubeObject, string>? sources = null,
+        IEnumerable<Model>? models = null)
     {
         Routers = Index(routers, _routers);
         InferenceServices = Index(inferenceServices, _inferenceServices);
         Secrets = Index(secrets, _secrets);
+        Models = Index(models, _models);
         _sources = sources ?? new Dictionary<KubeObject, string>();
     }
 
@@ -35,6 +39,7 @@ public sealed class ResourceSet
     public IReadOnlyList<ModelRouter> Routers { get; }
     public IReadOnlyList<InferenceService> InferenceServices { get; }
     public IReadOnlyList<Secret> Secrets { get; }
+    public IReadOnlyList<Model> Models { get; }
 
     public ModelRouter? FindRouter(string? ns, string name) => _routers.GetValueOrDefault(Key(ns, name));
 

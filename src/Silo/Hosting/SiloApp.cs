@@ -1,13 +1,14 @@
 using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Observability;
 using LLMKube.Silo.Kubernetes;
+using LLMKube.Silo.Webhooks;
 
 namespace LLMKube.Silo.Hosting;
 
 /// <summary>
 /// Composition of a silo process: shared defaults, Orleans with Redis membership and grain storage, the
-/// resource file source when <c>--resources</c> is given, the Kubernetes control plane when enabled, and the admin endpoints:
-/// health, <c>/metrics</c> and the dashboard.
+/// resource file source when <c>--resources</c> is given, the Kubernetes control plane and the admission webhook when enabled, and the
+/// admin endpoints: health, <c>/metrics</c> and the dashboard.
 /// </summary>
 public static class SiloApp
 {
@@ -22,6 +23,7 @@ public static class SiloApp
         builder.AddSiloCore(silo);
         if (silo.Resources is { } path) builder.AddResourceFiles(path);
         builder.AddKubernetesControlPlane();
+        builder.AddAdmissionWebhook();
         builder.AddObservability("llmkube-silo", [BackendMetrics.MeterName, ControlPlaneMetrics.MeterName, SiloApp.OrleansMeter],
             [ObservabilityDefaults.OrleansCallsSource]);
         configure?.Invoke(builder);

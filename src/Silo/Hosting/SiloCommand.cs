@@ -16,10 +16,12 @@ public static class SiloCommand
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Port gateways connect to (default 30000)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Log lines on stderr as text (default) or json." };
         logFormat.AcceptOnlyFromAmong("text", "json");
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch and reconcile the CRDs (Silo:Kubernetes:Enabled); in a pod it uses the service account." };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Reconcile the CRDs of the cluster this kubeconfig file names (implies --kubernetes)." };
         var root = new RootCommand("LLMKube.Orleans silo: holds the Router, Backend and RoutingTable grains that every gateway shares. "
             + "Other settings: --Section:Key=value (see docs/configuration.md).")
         {
-            redis, resources, urls, siloPort, gatewayPort, logFormat,
+            redis, resources, urls, siloPort, gatewayPort, logFormat, kubernetes, kubeconfig,
         };
         root.TreatUnmatchedTokensAsErrors = false;
         root.Subcommands.Add(CrdsCommand());
@@ -33,6 +35,8 @@ public static class SiloCommand
             if (parse.GetValue(siloPort) is { } sp) settings["Silo:SiloPort"] = sp.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(gatewayPort) is { } gp) settings["Silo:GatewayPort"] = gp.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(logFormat) is { } format) settings[ServiceDefaults.FormatterKey] = format == "json" ? "json" : "simple";
+            if (parse.GetValue(kubeconfig) is { } file) settings["Silo:Kubernetes:Kubeconfig"] = file;
+            if (parse.GetValue(kubernetes) || parse.GetValue(kubeconfig) is not null) settings["Silo:Kubernetes:Enabled"] = "true";
             return await HostRunner.RunAsync(() => SiloApp.Build(configuration, settings), _ => "silo");
         });
         return root;

@@ -45,7 +45,7 @@ public sealed class KubernetesControlPlane(
 
     public Task ReplaceAsync(WatchSource source, IReadOnlyList<System.Text.Json.JsonElement> items)
     {
-        var gone = Cache.Replace(source.Plural, items);
+        var gone = Cache.Replace(source.Plural, source.Namespace, items);
         return DispatchAsync(source.Plural, [.. items.Select(WatchCache.KeyOf), .. gone]);
     }
 

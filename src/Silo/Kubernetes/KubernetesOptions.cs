@@ -27,4 +27,24 @@ public sealed class KubernetesOptions
 
     /// <summary>The gateway image of the per-router gateway Deployments.</summary>
     public string GatewayImage { get; set; } = "ghcr.io/llmkube/llmkube-orleans-gateway:latest";
+
+    /// <summary>
+    /// Roots under which a Model may name a local path (<c>/path</c> or <c>file:///path</c>) that serving pods mount from
+    /// their node, or the Metal agent reads on its Mac. Empty (the default) refuses every local source.
+    /// </summary>
+    public List<string> AllowedHostPathRoots { get; set; } = [];
+
+    /// <summary>
+    /// Hosts the silo may fetch a Model's GGUF header from (exact names or <c>*.domain</c>), checked on every redirect;
+    /// empty means any. Serving pods download the file themselves, whatever this says.
+    /// </summary>
+    public List<string> AllowedRemoteHosts { get; set; } = [];
+
+    /// <summary>How long one GGUF header read of a Model's http(s) file may take, redirects included.</summary>
+    public TimeSpan ModelHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The image of the init container that downloads a Model's weights into an InferenceService's pod.</summary>
+    public string ModelDownloaderImage { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultDownloaderImage;
+
+    /// <summary>A metal InferenceService whose Mac agent heartbeat is older than this has no ready replica.</summary>
+    public TimeSpan AgentHeartbeatTimeout { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultHeartbeatTimeout;
 }

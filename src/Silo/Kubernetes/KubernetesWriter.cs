@@ -38,6 +38,31 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
         }
     }
 
+    public async Task DeleteAsync(string kind, string ns, string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case "Deployment":
+                    await client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken);
+                    break;
+                case "Service":
+                    await client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: cancellationToken);
+                    break;
+                case "HorizontalPodAutoscaler":
+                    await client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(name, ns, cancellationToken: cancellationToken);
+                    break;
+                default:
+                    throw new NotSupportedException($"no delete for {kind}: add it to {nameof(KubernetesWriter)}");
+            }
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Already gone: what a delete wants.
+        }
+    }
+
     public async Task ApplyStatusAsync(string kind, string plural, string ns, string name, JsonObject status, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject
@@ -59,7 +84,8 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
         {
             ApiVersion = "events.k8s.io/v1",
             Kind = "Event",
-            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + ".", NamespaceProperty = regarding.Namespace },
+            // The API server validates generateName as a name prefix: it must not end with '.'.
+            Metadata = new V1ObjectMeta { GenerateName = regarding.Name + "-", NamespaceProperty = regarding.Namespace },
             EventTime = now,
             Type = type,
             Reason = reason,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Grains.Resources;
 using LLMKube.Grains.Routing;
@@ -50,6 +51,7 @@ public sealed partial class ModelRouterDispatcher(IGrainFactory grains, ILogger<
     private async Task ReconcileAsync(WatchCache cache, string ns, IReadOnlyList<string> names)
     {
         var resources = ResourcesOf(cache, ns);
+        var notServing = NotServing(resources, ns);
         foreach (var name in names)
         {
             if (resources.FindRouter(ns, name) is not { } router) continue;
@@ -61,7 +63,8 @@ public sealed partial class ModelRouterDispatcher(IGrainFactory grains, ILogger<
                     router,
                     [.. compiled.Errors.Select(e => e.ToString())],
                     ReadyReplicas(deployment),
-                    deployment.ValueKind == JsonValueKind.Object);
+                    deployment.ValueKind == JsonValueKind.Object,
+                    Unavailable(router, notServing));
                 await grains.GetGrain<IModelRouterReconcilerGrain>($"{ns}/{name}").Observe(observation, compiled.Config);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -83,6 +86,23 @@ public sealed partial class ModelRouterDispatcher(IGrainFactory grains, ILogger<
             service.Status.Endpoint = $"http://{KubeNames.Sanitize(service.Metadata.Name!)}.{ns}.svc.cluster.local:{service.Spec?.Endpoint?.Port ?? RouterCompiler.DefaultInferenceServicePort}";
         }
         return new ResourceSet(cache.All<ModelRouter>(Plural, ns), services, cache.All<Secret>("secrets", ns));
+    }
+
+    // InferenceServices of ns that routers must not send traffic to, with why (their phase).
+    private static Dictionary<string, string> NotServing(ResourceSet resources, string ns)
+        => resources.InferenceServices
+            .Where(s => !PhaseDecision.Serves(s.Status?.Phase))
+            .ToDictionary(s => s.Metadata.Name!, s => $"InferenceService {ns}/{s.Metadata.Name} is {s.Status?.Phase ?? "not reconciled yet"}", StringComparer.Ordinal);
+
+    private static Dictionary<string, string> Unavailable(ModelRouter router, Dictionary<string, string> notServing)
+    {
+        var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var backend in router.Spec?.Backends ?? [])
+        {
+            if (backend.Name is { } name && backend.InferenceServiceRef?.Name is { } service && notServing.TryGetValue(service, out var reason))
+                unavailable[name] = reason;
+        }
+        return unavailable;
     }
 
     private static int? ReadyReplicas(JsonElement deployment)

@@ -10,7 +10,8 @@ namespace LLMKube.Silo.Kubernetes;
 /// </summary>
 public sealed class WatchCache
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
+    /// <summary>How objects from the API server are read as our API types (the admission webhook reads them the same way).</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, JsonElement>> _cache = new(StringComparer.Ordinal);
 
@@ -22,22 +23,25 @@ public sealed class WatchCache
 
     /// <summary>One object deserialized as one of our API types; null when absent.</summary>
     public T? Get<T>(string plural, string ns, string name) where T : KubeObject
-        => Of(plural).TryGetValue($"{ns}/{name}", out var item) ? item.Deserialize<T>(_json) : null;
+        => Of(plural).TryGetValue($"{ns}/{name}", out var item) ? item.Deserialize<T>(Json) : null;
 
     /// <summary>Every object of <paramref name="plural"/> in <paramref name="ns"/>, deserialized.</summary>
     public List<T> All<T>(string plural, string ns) where T : KubeObject
-        => [.. Of(plural).Where(p => NamespaceOf(p.Key) == ns).Select(p => p.Value.Deserialize<T>(_json)).OfType<T>()];
+        => [.. Of(plural).Where(p => NamespaceOf(p.Key) == ns).Select(p => p.Value.Deserialize<T>(Json)).OfType<T>()];
 
     /// <summary>The names of every object of <paramref name="plural"/> in <paramref name="ns"/>.</summary>
     public List<string> Names(string plural, string ns)
         => [.. Of(plural).Keys.Where(k => NamespaceOf(k) == ns).Select(k => k[(ns.Length + 1)..])];
 
-    /// <summary>Replaces everything of <paramref name="plural"/> with a fresh list; returns the keys that are gone.</summary>
-    public IReadOnlyList<string> Replace(string plural, IReadOnlyList<JsonElement> items)
+    /// <summary>
+    /// Replaces everything of <paramref name="plural"/> in <paramref name="ns"/> (every namespace when null) with a
+    /// fresh list; returns the keys that are gone. Other namespaces' objects are another watch's.
+    /// </summary>
+    public IReadOnlyList<string> Replace(string plural, string? ns, IReadOnlyList<JsonElement> items)
     {
         var cache = Of(plural);
         var fresh = items.ToDictionary(KeyOf, i => i, StringComparer.Ordinal);
-        var gone = cache.Keys.Where(k => !fresh.ContainsKey(k)).ToList();
+        var gone = cache.Keys.Where(k => (ns is null || NamespaceOf(k) == ns) && !fresh.ContainsKey(k)).ToList();
         foreach (var key in gone) cache.TryRemove(key, out _);
         foreach (var (key, item) in fresh) cache[key] = item;
         return gone;
@@ -54,6 +58,11 @@ public sealed class WatchCache
     public static string NamespaceOf(string key) => key[..key.IndexOf('/', StringComparison.Ordinal)];
 
     public static string NameOf(string key) => key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>An annotation of a watched object, or null.</summary>
+    public static string? Annotation(JsonElement item, string annotation)
+        => item.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("annotations", out var annotations)
+           && annotations.TryGetProperty(annotation, out var value) ? value.GetString() : null;
 
     /// <summary>A label of a watched object, or null.</summary>
     public static string? Label(JsonElement item, string label)

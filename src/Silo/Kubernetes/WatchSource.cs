@@ -18,6 +18,9 @@ public sealed class WatchSource(k8s.Kubernetes client, string group, string vers
     /// <summary>What logs call this source: <c>modelrouters.inference.llmkube.dev</c>, plus the namespace when it has one.</summary>
     public string Plural => plural;
 
+    /// <summary>The watched namespace, or null for every namespace.</summary>
+    public string? Namespace => _namespace;
+
     public string Name => (group.Length == 0 ? plural : $"{plural}.{group}") + (_namespace is null ? "" : $" in {_namespace}");
 
     private string BasePath => (group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}")

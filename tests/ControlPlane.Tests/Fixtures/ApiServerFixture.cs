@@ -61,11 +61,11 @@ public sealed class ApiServerFixture : IAsyncLifetime
         if (wait.ExitCode != 0) throw new InvalidOperationException("the CRDs did not become Established: " + wait.StdErr);
     }
 
-    /// <summary>A fresh namespace, so tests in one collection never see each other's objects.</summary>
-    public async Task<string> CreateNamespaceAsync(string prefix = "t")
+    /// <summary>A fresh namespace, so tests in one collection never see each other's objects; <paramref name="labels"/> for selectors.</summary>
+    public async Task<string> CreateNamespaceAsync(string prefix = "t", IDictionary<string, string>? labels = null)
     {
         var name = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name, Labels = labels } });
         return name;
     }
 

@@ -1,9 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using k8s;
+using LLMKube.Gateway.Tests.Fixtures;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Hosting;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Silo.Kubernetes;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,9 +37,11 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
 
     public static readonly GatewaySettings Gateway = new("registry.local/llmkube-orleans-gateway:test", "redis.test:6379", "cid", "sid", "cluster-token-of-the-test");
 
+    /// <summary>Starts a silo watching <paramref name="namespaces"/>; <paramref name="configure"/> changes its control-plane options.</summary>
     /// <param name="identity">Who the control plane acts as; the fixture's admin when null.</param>
+    /// <param name="clock">The routing clock (breakers, condition times, metal heartbeat expiry); real time when null.</param>
     public static async Task<ControlPlaneSilo> StartAsync(ApiServerFixture api, string serviceId, IReadOnlyList<string> namespaces, ControlPlaneSilo? primary = null,
-        KubernetesClientConfiguration? identity = null)
+        Action<KubernetesOptions>? configure = null, KubernetesClientConfiguration? identity = null, RoutingClock? clock = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -46,24 +49,27 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         var client = new k8s.Kubernetes(identity ?? KubernetesClientConfiguration.BuildConfigFromConfigFile(api.KubeconfigPath));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<IKubernetes>(client);
-        builder.Services.AddSingleton(RoutingClock.System);
+        builder.Services.AddSingleton(clock ?? RoutingClock.System);
+        builder.Services.AddSingleton(InferenceServiceSettings.Default);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IKubernetesWriter, KubernetesWriter>();
         builder.Services.AddSingleton(Gateway);
-        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(new KubernetesOptions
+        var options = new KubernetesOptions
         {
             Enabled = true,
             Namespaces = [.. namespaces],
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromSeconds(1),
-        }));
+        };
+        configure?.Invoke(options);
+        builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(options));
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
-        var siloPort = FreePort();
+        var siloPort = Ports.Free();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, FreePort(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
+            silo.UseLocalhostClustering(siloPort, Ports.Free(), primary is null ? null : new IPEndPoint(IPAddress.Loopback, primary.SiloPort), serviceId, serviceId);
             silo.AddMemoryGrainStorage(StorageNames.Default);
             MembershipClock.Use(silo);
         });
@@ -77,12 +83,5 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         try { await _host.StopAsync(stop.Token); } catch (OperationCanceledException) { }
         _host.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

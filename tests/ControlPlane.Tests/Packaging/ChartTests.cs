@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using LLMKube.ControlPlane.Tests.Fixtures;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Silo.Webhooks;
 
 namespace LLMKube.ControlPlane.Tests.Packaging;
 
@@ -31,6 +32,24 @@ public sealed class ChartTests(ApiServerFixture api)
         chart.Single("PodDisruptionBudget", "llmkube-orleans-silo");
 
         await DryRunAsync(chart.Yaml);
+    }
+
+    /// <summary>The silos keep the caBundle of the chart's webhook registrations current by webhook name: both must agree.</summary>
+    [ChartFact]
+    public async Task TheWebhookRegistrations_AreWhatTheSiloDescribes()
+    {
+        var chart = await RenderAsync("llmkube-orleans", "llmkube-system");
+        var endpoint = WebhookEndpoint.ForService("llmkube-system", "llmkube-orleans-webhook");
+        var expected = new Dictionary<string, JsonNode>
+        {
+            ["ValidatingWebhookConfiguration"] = JsonNode.Parse(KubernetesJson.Serialize(WebhookConfigurations.Validating("llmkube-orleans", endpoint, null)))!,
+            ["MutatingWebhookConfiguration"] = JsonNode.Parse(KubernetesJson.Serialize(WebhookConfigurations.Mutating("llmkube-orleans", endpoint, null)))!,
+        };
+        foreach (var (kind, described) in expected)
+        {
+            var rendered = chart.Single(kind, "llmkube-orleans");
+            Assert.Equal(RenderedChart.Canonical(described["webhooks"]), RenderedChart.Canonical(rendered["webhooks"]));
+        }
     }
 
     [ChartApiServerFact]
@@ -200,6 +219,35 @@ public sealed class ChartTests(ApiServerFixture api)
             var mr = await api.Client.CustomObjects.GetNamespacedCustomObjectStatusAsync<JsonObject>(KubeNames.Group, KubeNames.Version, ns, "modelrouters", "chat");
             return mr["status"]?["phase"]?.GetValue<string>();
         }, phase => phase is not null, what: "router status written by the silo's service account");
+
+        var model = await api.KubectlWithInputAsync($$"""
+            apiVersion: inference.llmkube.dev/v1alpha1
+            kind: Model
+            metadata: {name: llama, namespace: {{ns}}}
+            spec: {source: "meta-llama/Llama-3.2-1B-Instruct", format: safetensors}
+            """, "apply", "-f", "-");
+        Assert.True(model.ExitCode == 0, model.StdErr);
+        await Eventually.GetAsync(async () =>
+        {
+            var mdl = await api.Client.CustomObjects.GetNamespacedCustomObjectStatusAsync<JsonObject>(KubeNames.Group, KubeNames.Version, ns, "models", "llama");
+            return mdl["status"]?["phase"]?.GetValue<string>();
+        }, phase => phase == "Ready", what: "model status written by the silo's service account");
+
+        var service = await api.KubectlWithInputAsync($$"""
+            apiVersion: inference.llmkube.dev/v1alpha1
+            kind: InferenceService
+            metadata: {name: llama, namespace: {{ns}}}
+            spec:
+              modelRef: llama
+              runtime: vllm
+              resources: {cpu: "1"}
+              autoscaling: {maxReplicas: 2}
+            """, "apply", "-f", "-");
+        Assert.True(service.ExitCode == 0, service.StdErr);
+        await Eventually.GetAsync(() => api.Client.AutoscalingV2.ReadNamespacedHorizontalPodAutoscalerAsync("llama", ns), _ => true, what: "the HPA");
+        var unscaled = await api.KubectlAsync("patch", "isvc", "llama", "-n", ns, "--type=json", "-p", """[{"op":"remove","path":"/spec/autoscaling"}]""");
+        Assert.True(unscaled.ExitCode == 0, unscaled.StdErr);
+        await Eventually.GetAsync(async () => (await api.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns)).Items, items => items.Count == 0, what: "the HPA deleted");
 
         var subject = $"system:serviceaccount:{ns}:{account}";
         foreach (var (verb, resource) in new[] { ("delete", "deployments"), ("get", "configmaps"), ("delete", "secrets"), ("create", "pods"), ("update", "modelrouters") })

@@ -41,6 +41,17 @@ public sealed class RenderedChart(string yaml)
         }
     }
 
+    /// <summary>A JSON text with object keys sorted and nulls dropped, so equal documents compare equal.</summary>
+    public static string Canonical(JsonNode? node) => Sort(node)?.ToJsonString() ?? "null";
+
+    private static JsonNode? Sort(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.Where(p => p.Value is not null).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sort(p.Value)))),
+        JsonArray array => new JsonArray([.. array.Select(Sort)]),
+        _ => node?.DeepClone(),
+    };
+
     private static List<JsonObject> Parse(string yaml)
     {
         var deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();

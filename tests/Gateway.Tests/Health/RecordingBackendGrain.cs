@@ -29,6 +29,8 @@ internal sealed class RecordingBackendGrain : IBackendGrain
 
     public Task<BackendHealth> GetHealth() => throw new NotSupportedException();
 
+    public Task SetBlock(string source, string? reason) => throw new NotSupportedException();
+
     public Task Report(AttemptReport report)
     {
         if (Unreachable) return Task.FromException(new TimeoutException("cluster unreachable"));

@@ -35,6 +35,27 @@ public sealed class BackendGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALifecycleBlock_StandsUntilItsSourceLiftsIt_AndSurvivesAnUpstreamChange()
+    {
+        var grain = Grain("blocked");
+        var configured = await grain.Configure(Settings(OldAddress));
+        Assert.Null(configured.Blocked);
+
+        await grain.SetBlock(LifecycleSource.InferenceService, "InferenceService default/q is Creating");
+        var blocked = await grain.GetHealth();
+        Assert.Equal("InferenceService default/q is Creating", blocked.Blocked);
+        Assert.True(blocked.Transitions > configured.Transitions, "a block is a transition the routing table publishes");
+        Assert.True(blocked.IsClosed, "a block is not a quarantine");
+
+        await grain.SetBlock(LifecycleSource.InferenceService, "InferenceService default/q is Creating");
+        Assert.Equal(blocked.Transitions, (await grain.GetHealth()).Transitions);
+        Assert.Equal("InferenceService default/q is Creating", (await grain.Configure(Settings(NewAddress))).Blocked);
+
+        await grain.SetBlock(LifecycleSource.InferenceService, null);
+        Assert.Null((await grain.GetHealth()).Blocked);
+    }
+
+    [Fact]
     public async Task LateReportAboutTheOldAddress_DoesNotQuarantineTheNewOne()
     {
         var grain = Grain("moved");

@@ -38,7 +38,7 @@ public class ResourceLoaderTests
               modelRef: qwen3
               runtime: llamacpp
               endpoint: {port: 8081, path: /v1/chat/completions}
-              resources: {gpu: 1, cpu: "2"}
+              priority: high
             ---
             apiVersion: v1
             kind: Secret
@@ -65,7 +65,7 @@ public class ResourceLoaderTests
         var result = ResourceLoader.LoadText(yaml, "all.yaml");
 
         Assert.Empty(Problems(result));
-        Assert.Equal(["all.yaml:24:3: InferenceService team/qwen: spec.resources: unknown field"], result.Warnings.Select(w => w.ToString()));
+        Assert.Equal(["all.yaml:24:3: InferenceService team/qwen: spec.priority: unknown field"], result.Warnings.Select(w => w.ToString()));
         var router = Assert.Single(result.Resources.Routers);
         Assert.Equal("default/my-router", router.Key.ToString());
         Assert.Equal("local", router.Spec!.Backends![0].Name);

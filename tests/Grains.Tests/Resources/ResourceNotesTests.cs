@@ -35,7 +35,7 @@ public class ResourceNotesTests
               runtime: llamacpp
               mode: chat
               replicas: 1
-              accelerator: metal
+              contextSize: 4096
               endpoint: {port: 8081}
             status:
               phase: Ready
@@ -63,7 +63,7 @@ public class ResourceNotesTests
                 $"all.yaml: InferenceService team/q: spec.runtime: {deployed}",
                 $"all.yaml: InferenceService team/q: spec.mode: {deployed}",
                 $"all.yaml: InferenceService team/q: spec.replicas: {deployed}",
-                $"all.yaml: InferenceService team/q: spec.accelerator: {deployed}",
+                $"all.yaml: InferenceService team/q: spec.contextSize: {deployed}",
                 $"all.yaml: InferenceService team/q: status.phase: {status}",
                 $"all.yaml: InferenceService team/q: status.readyReplicas: {status}",
             ],
@@ -84,5 +84,36 @@ public class ResourceNotesTests
             """;
 
         Assert.Empty(ResourceNotes.OutsideKubernetes(ResourceLoader.LoadText(yaml, "ok.yaml").Resources));
+    }
+
+    [Fact]
+    public void OutsideKubernetes_AModel_IsCheckedAndKept_WithOneNoteThatItHasNoEffect()
+    {
+        var yaml = """
+            apiVersion: inference.llmkube.dev/v1alpha1
+            kind: Model
+            metadata: {name: llama, namespace: team}
+            spec:
+              source: /models/llama.gguf
+              hardware: {accelerator: metal, gpu: {layers: 99}}
+              sha265: typo
+            """;
+
+        var loaded = ResourceLoader.LoadText(yaml, "m.yaml");
+
+        Assert.Empty(loaded.Problems);
+        Assert.Equal("team/llama", Assert.Single(loaded.Resources.Models).Key.ToString());
+        Assert.Equal(["m.yaml:7:3: Model team/llama: spec.sha265: unknown field"], loaded.Warnings.Select(w => w.ToString()));
+        Assert.Equal(
+            ["m.yaml: Model team/llama: a Model has no effect when resources are read from files (nothing is downloaded or deployed; routers reach InferenceServices at their endpoint)"],
+            ResourceNotes.OutsideKubernetes(loaded.Resources).Select(n => n.ToString()));
+    }
+
+    [Fact]
+    public void OutsideKubernetes_AModelOfTheWrongShape_IsAProblem()
+    {
+        var yaml = "apiVersion: inference.llmkube.dev/v1alpha1\nkind: Model\nmetadata: {name: m}\nspec: {source: [a, b]}\n";
+
+        Assert.Equal(["m.yaml:4:16: Model default/m: spec.source: expected a scalar, got a sequence"], ResourceLoader.LoadText(yaml, "m.yaml").Problems.Select(p => p.ToString()));
     }
 }

@@ -39,6 +39,8 @@ public static class CrdGenerator
             new("Phase", "string", ".status.phase"),
             new("Model", "string", ".spec.modelRef"),
             new("Replicas", "integer", ".status.readyReplicas", Description: "ready replicas"),
+            new("Reason", "string", ".status.schedulingStatus", Priority: 1, Description: "why it is not scheduled yet"),
+            new("Runtime", "string", ".spec.runtime", Priority: 1),
             new("Endpoint", "string", ".status.endpoint"),
             new("Age", "date", ".metadata.creationTimestamp"),
         ], Scale: true),
@@ -129,7 +131,9 @@ public static class CrdGenerator
         if (node is not JsonObject schema) return node;
         var provider = context.PropertyInfo?.AttributeProvider;
         var attributes = provider?.GetCustomAttributes(true).OfType<Attribute>().ToList() ?? [];
-        if (context.PropertyInfo is null) attributes.AddRange(context.TypeInfo.Type.GetCustomAttributes<CelRuleAttribute>());
+        // A type's own rules hold wherever it appears: at the root, as a list item, or as a property's value.
+        if (context.TypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)
+            attributes.AddRange(context.TypeInfo.Type.GetCustomAttributes<CelRuleAttribute>());
         var isArray = TypeOf(schema) == "array";
         foreach (var attribute in attributes)
         {

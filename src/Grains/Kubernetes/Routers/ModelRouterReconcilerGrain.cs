@@ -31,6 +31,8 @@ public sealed partial class ModelRouterReconcilerGrain(
     private string? _writtenStatus;
     private IGrainTimer? _refresh;
     private IRoutingTableObserver? _self;
+    // The inferenceService block last pushed to each backend (null: pushed as lifted); empty after activation, so all are pushed once.
+    private readonly Dictionary<string, string?> _pushedBlocks = new(StringComparer.Ordinal);
 
     public async Task Observe(RouterObservation observation, RouterConfig? config)
     {
@@ -66,6 +68,7 @@ public sealed partial class ModelRouterReconcilerGrain(
             if (observed.Errors.Count == 0 && _config is not null)
             {
                 await GrainFactory.GetGrain<IRouterGrain>(key).Apply(_config);
+                await PushBlocksAsync(_config, observed.Unavailable);
                 var objects = GatewayObjectsBuilder.Build(router, router.Metadata.Uid ?? "", gateway);
                 if (objects.Token is not null) await writer.ApplyAsync(objects.Token);
                 await writer.ApplyAsync(objects.Deployment);
@@ -88,6 +91,18 @@ public sealed partial class ModelRouterReconcilerGrain(
             ControlPlaneMetrics.Reconciled(ModelRouter.KindName, started, failed: true);
             LogReconcileFailed(key, ex.Message);
             EnsureTimer();
+        }
+    }
+
+    // Routing follows readiness: a backend whose InferenceService is not serving is out of rotation in every gateway.
+    private async Task PushBlocksAsync(RouterConfig config, IReadOnlyDictionary<string, string>? unavailable)
+    {
+        foreach (var backend in config.Backends)
+        {
+            var reason = unavailable?.GetValueOrDefault(backend.Name);
+            if (_pushedBlocks.TryGetValue(backend.Name, out var pushed) && pushed == reason) continue;
+            await GrainFactory.GetGrain<IBackendGrain>(IBackendGrain.Key(config.Router, backend.Name)).SetBlock(LifecycleSource.InferenceService, reason);
+            _pushedBlocks[backend.Name] = reason;
         }
     }
 

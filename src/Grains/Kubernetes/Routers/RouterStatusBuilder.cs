@@ -47,18 +47,22 @@ public static class RouterStatusBuilder
             conditions.Add(KubeCondition.Next(previous, "Available", deploymentReady,
                 deploymentReady ? "DeploymentReady" : "DeploymentNotReady",
                 $"{ready}/{desired} gateway replicas ready", now, generation));
-            var open = health?.Where(h => !h.Value.IsClosed).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
-            var allHealthy = open.Count == 0;
+            var open = health?.Where(h => !h.Value.IsClosed && h.Value.Blocked is null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
+            var blocked = health?.Where(h => h.Value.Blocked is not null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
+            var allHealthy = open.Count == 0 && blocked.Count == 0;
+            var problems = new List<string>();
+            if (blocked.Count > 0) problems.Add("unavailable: " + string.Join(", ", blocked));
+            if (open.Count > 0) problems.Add("quarantined: " + string.Join(", ", open));
             conditions.Add(KubeCondition.Next(previous, "BackendsReady", allHealthy,
-                allHealthy ? "BackendsHealthy" : "BackendsQuarantined",
-                allHealthy ? "every backend's circuit is closed" : "quarantined: " + string.Join(", ", open), now, generation));
+                allHealthy ? "BackendsHealthy" : blocked.Count > 0 ? "BackendsUnavailable" : "BackendsQuarantined",
+                allHealthy ? "every backend is in rotation with its circuit closed" : string.Join("; ", problems), now, generation));
             phase = !deploymentReady ? PhaseProvisioning : allHealthy ? PhaseReady : PhaseDegraded;
             status["activeRules"] = router.Spec?.Rules?.Count ?? 0;
             status["endpoint"] = GatewayObjectsBuilder.Endpoint(router);
             if (config is not null) status["backends"] = Backends(config, health);
         }
         status["phase"] = phase;
-        status["conditions"] = new JsonArray([.. conditions.Select(ToJson)]);
+        status["conditions"] = new JsonArray([.. conditions.Select(c => (JsonNode)c.ToJson())]);
         return new RouterStatus(status, conditions, phase);
     }
 
@@ -72,9 +76,11 @@ public static class RouterStatusBuilder
             {
                 ["name"] = backend.Name,
                 ["address"] = backend.Address,
-                ["healthy"] = h.IsClosed,
-                ["state"] = h.IsClosed ? "Healthy" : "Quarantined",
+                ["healthy"] = h.IsClosed && h.Blocked is null,
+                ["state"] = h.Blocked is not null ? "Unavailable" : h.IsClosed ? "Healthy" : "Quarantined",
             };
+            // A block is a lifecycle state (the InferenceService is not serving), never a body or credential.
+            if (h.Blocked is { } reason) item["reason"] = reason;
             if (!h.IsClosed) item["quarantinedUntil"] = Rfc3339(h.OpenUntil);
             // LastError is a failure class and status code written by the Backend grain, never a body or credential.
             if (h.LastError is { Length: > 0 } error) item["lastError"] = error;
@@ -82,16 +88,6 @@ public static class RouterStatusBuilder
         }
         return array;
     }
-
-    private static JsonObject ToJson(KubeCondition c) => new()
-    {
-        ["type"] = c.Type,
-        ["status"] = c.Status,
-        ["reason"] = c.Reason,
-        ["message"] = c.Message,
-        ["lastTransitionTime"] = Rfc3339(c.LastTransitionTime),
-        ["observedGeneration"] = c.ObservedGeneration,
-    };
 
     public static string Rfc3339(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

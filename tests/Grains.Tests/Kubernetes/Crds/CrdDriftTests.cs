@@ -49,6 +49,19 @@ public sealed class CrdDriftTests
     }
 
     [Fact]
+    public void TheInferenceServiceSchema_CarriesTheValidatorsBounds()
+    {
+        var spec = Spec("inferenceservices")["properties"]!;
+        Assert.Equal(InferenceServiceLimits.MaxReplicas, (int)spec["replicas"]!["maximum"]!);
+        Assert.Equal(InferenceServiceLimits.MinContextSize, (int)spec["contextSize"]!["minimum"]!);
+        Assert.Equal(InferenceServiceLimits.MaxGpus, (int)spec["resources"]!["properties"]!["gpu"]!["maximum"]!);
+        Assert.Equal(InferenceServiceLimits.QuantityPattern, (string)spec["resources"]!["properties"]!["cpu"]!["pattern"]!);
+        Assert.Equal(InferenceServiceLimits.MaxTolerations, (int)spec["tolerations"]!["maxItems"]!);
+        Assert.Equal(["llamacpp", "vllm", "tgi", "ollama"], spec["runtime"]!["enum"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal(2, spec["modelCache"]!["x-kubernetes-validations"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void TheSchema_IsStructural_OneTypePerNode()
     {
         foreach (var kind in CrdGenerator.Kinds)

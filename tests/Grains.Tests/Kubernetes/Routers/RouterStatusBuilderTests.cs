@@ -81,6 +81,23 @@ public sealed class RouterStatusBuilderTests
     }
 
     [Fact]
+    public void ABlockedBackend_IsUnavailable_WithItsReason_AndDegradesTheRouter()
+    {
+        var router = Router();
+        var health = new Dictionary<string, BackendHealth>
+        {
+            ["local"] = BackendHealth.Healthy with { Blocked = "InferenceService ns/q is Creating", Transitions = 1 },
+        };
+        var status = RouterStatusBuilder.Build(new RouterObservation(router, [], 2, true), Config(router), health, null, Now);
+
+        Assert.Equal("Degraded", status.Phase);
+        var local = status.Status["backends"]!.AsArray().Select(b => b!.AsObject()).Single(b => (string)b["name"]! == "local");
+        Assert.Equal(("Unavailable", false, "InferenceService ns/q is Creating"), ((string)local["state"]!, (bool)local["healthy"]!, (string)local["reason"]!));
+        var ready = status.Conditions.Single(c => c.Type == "BackendsReady");
+        Assert.Equal(("False", "BackendsUnavailable", "unavailable: local"), (ready.Status, ready.Reason, ready.Message));
+    }
+
+    [Fact]
     public void AnUnchangedCondition_KeepsItsTransitionTime()
     {
         var router = Router();
