@@ -173,6 +173,7 @@ internal sealed class Dispatcher(
             {
                 lastError = $"backend \"{name}\" is out of rotation: {backend.Blocked}";
                 attempts.Add(new AttemptRecord(name, "skipped_unavailable", 0, 0));
+                GatewayTracing.Skipped(backend, request, attempts[^1], i);
                 continue;
             }
             if (admission == Admission.Skip)

@@ -41,7 +41,7 @@ internal sealed class GatewayMetrics
         _failClosed = meter.CreateCounter<long>("llmkube_router_fail_closed_total",
             description: "Requests refused by fail-closed policy (outcomes fail_closed and fail_closed_runtime).");
         _attempts = meter.CreateCounter<long>("llmkube_router_attempts_total",
-            description: "Backends tried or skipped per request, by outcome (ok, upstream_error, rate_limited, timeout, connect_error, skipped_unhealthy, ...).");
+            description: "Backends tried or skipped per request, by outcome (ok, upstream_error, rate_limited, timeout, connect_error, skipped_unhealthy, skipped_unavailable, ...).");
         _usageMissing = meter.CreateCounter<long>("llmkube_router_usage_missing_total",
             description: "Successful responses whose upstream reported no token usage (never counted as zero tokens).");
         _healthChecks = meter.CreateCounter<long>("llmkube_router_health_checks_total",
@@ -67,8 +67,10 @@ internal sealed class GatewayMetrics
             description: "1 while the backend's circuit is closed, 0 while it is open (quarantined, or waiting for its half-open probe).");
         meter.CreateObservableGauge("llmkube_router_circuit_state", gauges.CircuitState,
             description: "The backend's circuit as this gateway routes by it: 0 closed, 1 half-open (probe allowed), 2 open (quarantined).");
+        meter.CreateObservableGauge("llmkube_router_backend_blocked", gauges.Blocked,
+            description: "1 while the backend is out of rotation whatever its circuit says (its InferenceService is not serving, ...).");
         meter.CreateObservableGauge("llmkube_router_active_backends", gauges.ActiveBackends,
-            description: "Backends with a closed circuit, by tier (local, cloud).");
+            description: "Backends in rotation (circuit closed, not blocked), by tier (local, cloud).");
         meter.CreateObservableGauge("llmkube_router_snapshot_age_seconds", gauges.SnapshotAge, "s",
             "Time since the routing table last confirmed this gateway's snapshot (a push or a version poll).");
         meter.CreateObservableGauge("llmkube_router_snapshot_version", gauges.SnapshotVersion,

@@ -15,6 +15,13 @@ internal sealed class RoutingGauges(RoutingState routing, RoutingClock clock)
             yield return new(backend.Effective.IsClosed ? 1 : 0, Tag("router", plan.RouterName), Tag("backend", backend.Config.Name));
     }
 
+    public IEnumerable<Measurement<int>> Blocked()
+    {
+        if (routing.Current is not { } plan) yield break;
+        foreach (var backend in plan.Backends)
+            yield return new(backend.Blocked is null ? 0 : 1, Tag("router", plan.RouterName), Tag("backend", backend.Config.Name));
+    }
+
     public IEnumerable<Measurement<int>> CircuitState()
     {
         if (routing.Current is not { } plan) yield break;
@@ -33,7 +40,7 @@ internal sealed class RoutingGauges(RoutingState routing, RoutingClock clock)
         int local = 0, cloud = 0;
         foreach (var backend in plan.Backends)
         {
-            if (!backend.Effective.IsClosed) continue;
+            if (!backend.Effective.IsClosed || backend.Blocked is not null) continue;
             if (backend.Config.Tier == BackendTier.Local) local++;
             else cloud++;
         }

@@ -1,5 +1,6 @@
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
+using LLMKube.Grains.Observability;
 using LLMKube.Grains.Validation;
 using Microsoft.Extensions.Logging;
 
@@ -82,6 +83,7 @@ public sealed partial class InferenceServiceReconcilerGrain(
     private async Task ReconcileAsync()
     {
         var observed = _observed!;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var invalid = InferenceServiceValidator.Validate(observed.Service);
@@ -90,11 +92,13 @@ public sealed partial class InferenceServiceReconcilerGrain(
             if (plan is { Failure: null } && observed.Model?.Status?.Phase == PhaseDecision.Ready) await ApplyAsync(observed, plan);
             await DecideAsync(observed, invalid, plan);
             _reconciled = observed.Fingerprint;
+            ControlPlaneMetrics.Reconciled(InferenceService.KindName, started, failed: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The retry timer and the next observation try again.
             _reconciled = null;
+            ControlPlaneMetrics.Reconciled(InferenceService.KindName, started, failed: true);
             LogReconcileFailed(Key, ex.Message);
         }
     }

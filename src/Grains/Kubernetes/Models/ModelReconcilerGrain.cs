@@ -1,5 +1,6 @@
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Models;
+using LLMKube.Grains.Observability;
 using Microsoft.Extensions.Logging;
 
 namespace LLMKube.Grains.Kubernetes.Models;
@@ -68,6 +69,7 @@ public sealed partial class ModelReconcilerGrain(
         var header = _header is { } h && h.Source == model.Spec?.Source && h.Generation == generation ? h.Probe : null;
         var previous = _conditions ?? KubeCondition.FromStatus(model.Status?.Conditions);
         var decision = ModelStatusBuilder.Decide(observed, header, policy, previous, time.GetUtcNow());
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var text = decision.Status.ToJsonString();
@@ -83,10 +85,12 @@ public sealed partial class ModelReconcilerGrain(
             _retry?.Dispose();
             _retry = null;
             if (decision.ReadHeader) StartHeaderRead(key, model.Spec!.Source!, generation);
+            ControlPlaneMetrics.Reconciled(Model.KindName, started, failed: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _reconciled = null;
+            ControlPlaneMetrics.Reconciled(Model.KindName, started, failed: true);
             LogReconcileFailed(key, ex.Message);
             _retry ??= this.RegisterGrainTimer(static (self, _) => self.RetryAsync(), this,
                 new GrainTimerCreationOptions(RetryInterval, RetryInterval) { KeepAlive = true });
