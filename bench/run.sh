@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark on 127.0.0.1 and prints one table each (see docs/benchmarks.md).
-# Usage: bench/run.sh [all|overhead|propagation|probes|failover|memory|match|metrics] [options]
+# Usage: bench/run.sh [all|overhead|propagation|probes|failover|memory|match|metrics|metrics-overhead] [options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v redis-server >/dev/null 2>&1; then
