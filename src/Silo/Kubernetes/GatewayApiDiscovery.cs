@@ -17,7 +17,7 @@ public sealed partial class GatewayApiDiscovery(IKubernetes client, TimeProvider
     public static readonly TimeSpan NegativeTtl = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<ResourceKind, bool> _served = new();
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlySet<string> Plurals)> _absent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, IReadOnlySet<string> Plurals)> _recent = new(StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ResourceKind>> MissingAsync(IReadOnlyList<ResourceKind> kinds, CancellationToken cancellationToken = default)
     {
@@ -34,13 +34,13 @@ public sealed partial class GatewayApiDiscovery(IKubernetes client, TimeProvider
                 else missing.Add(kind);
             }
         }
-        return missing;
+        return [.. kinds.Where(missing.Contains)];
     }
 
     private async Task<IReadOnlySet<string>> ServedAsync(ResourceKind kind, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_absent.TryGetValue(kind.ApiVersion, out var cached) && now - cached.At < NegativeTtl) return cached.Plurals;
+        if (_recent.TryGetValue(kind.ApiVersion, out var cached) && now - cached.At < NegativeTtl) return cached.Plurals;
         HashSet<string> plurals;
         try
         {
@@ -51,7 +51,7 @@ public sealed partial class GatewayApiDiscovery(IKubernetes client, TimeProvider
         {
             plurals = [];
         }
-        _absent[kind.ApiVersion] = (now, plurals);
+        _recent[kind.ApiVersion] = (now, plurals);
         return plurals;
     }
 

@@ -27,8 +27,8 @@ public sealed class GatewayCrdGate(IGatewayApiDiscovery discovery, GatewayModeSe
         return missing;
     }
 
-    /// <summary>The <c>GatewayCRDsNotInstalled</c> message: what is missing and when it is checked again.</summary>
-    public string Message(IReadOnlyList<ResourceKind> missing, DateTimeOffset now)
+    /// <summary>The <c>GatewayCRDsNotInstalled</c> message: what is missing and how soon it is looked up again (the same on every look, so status does not churn).</summary>
+    public string Message(IReadOnlyList<ResourceKind> missing)
         => $"the API server does not serve {string.Join(", ", missing)}: install Envoy Gateway (v1.8 or later) and Envoy AI Gateway (v0.7 or later); "
-           + $"checked again in {Math.Ceiling(((RecheckAt ?? now) - now).TotalSeconds)}s and on every change";
+           + $"looked up again at least every {EnvoyDuration.Format(settings.MaxRecheck)} and on every change";
 }

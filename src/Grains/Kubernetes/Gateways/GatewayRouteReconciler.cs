@@ -45,7 +45,7 @@ public sealed partial class GatewayRouteReconciler(IKubernetesWriter writer, IGa
             {
                 if (!_loggedMissing) LogCrdsMissing(logger, router.Key.ToString(), missing.Count);
                 _loggedMissing = true;
-                return await NotReadyAsync(router, GatewayReasons.CrdsNotInstalled, _crds.Message(missing, now), endpoint);
+                return await NotReadyAsync(router, GatewayReasons.CrdsNotInstalled, _crds.Message(missing), endpoint);
             }
             _loggedMissing = false;
             if (refusals.Count > 0) return await RefuseAsync(router, refusals, endpoint);
@@ -129,7 +129,8 @@ public sealed partial class GatewayRouteReconciler(IKubernetesWriter writer, IGa
     private async Task<bool> NotReadyAsync(ModelRouter router, string reason, string message, string? endpoint)
     {
         Outcome = GatewayOutcome.NotReady(reason, message, endpoint) with { AuthEnabled = router.Spec?.Policy?.Auth?.Jwt is not null };
-        var key = $"{router.Metadata.Generation}/{reason}/{message}";
+        // Which kinds are missing changes while an install is under way: one warning for the wait, not one per kind.
+        var key = reason == GatewayReasons.CrdsNotInstalled ? $"{router.Metadata.Generation}/{reason}" : $"{router.Metadata.Generation}/{reason}/{message}";
         if (key != _warned)
         {
             var note = reason == GatewayReasons.CrdsNotInstalled ? message : message + StillServing;

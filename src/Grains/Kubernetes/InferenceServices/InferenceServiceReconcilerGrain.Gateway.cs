@@ -46,7 +46,7 @@ public sealed partial class InferenceServiceReconcilerGrain
             var missing = await _gatewayCrds.MissingAsync(GatewayKinds.ForInferenceService, clock.Now);
             if (missing.Count > 0)
             {
-                await GatewayNotReadyAsync(service, GatewayReasons.CrdsNotInstalled, _gatewayCrds.Message(missing, clock.Now), exposure.Endpoint, exposure.ModelName);
+                await GatewayNotReadyAsync(service, GatewayReasons.CrdsNotInstalled, _gatewayCrds.Message(missing), exposure.Endpoint, exposure.ModelName);
                 SetGatewayTimer(_gatewayCrds.RecheckAt);
                 return true;
             }
@@ -69,7 +69,7 @@ public sealed partial class InferenceServiceReconcilerGrain
     private async Task GatewayNotReadyAsync(InferenceService service, string reason, string message, string? endpoint, string? model)
     {
         _gatewayOutcome = GatewayOutcome.NotReady(reason, message, endpoint) with { ModelName = model };
-        var key = $"{service.Metadata.Generation}/{reason}/{message}";
+        var key = reason == GatewayReasons.CrdsNotInstalled ? $"{service.Metadata.Generation}/{reason}" : $"{service.Metadata.Generation}/{reason}/{message}";
         if (key == _gatewayWarned || reason == GatewayReasons.SpecInvalid) return;
         await writer.EventAsync(Regarding(service), "Warning", reason, Truncate(message));
         _gatewayWarned = key;
