@@ -87,3 +87,13 @@ public sealed class GatewayApiServerFactAttribute : FactAttribute
         else if (!GatewayCrds.Found) Skip = GatewayCrds.SkipReason;
     }
 }
+
+/// <summary>A data-driven test against the real API server with the gateway CRDs, skipped with a message where either is missing.</summary>
+public sealed class GatewayApiServerTheoryAttribute : TheoryAttribute
+{
+    public GatewayApiServerTheoryAttribute()
+    {
+        if (!EnvtestAssets.Found) Skip = EnvtestAssets.SkipReason;
+        else if (!GatewayCrds.Found) Skip = GatewayCrds.SkipReason;
+    }
+}
