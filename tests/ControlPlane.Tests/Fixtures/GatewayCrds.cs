@@ -97,3 +97,14 @@ public sealed class GatewayApiServerTheoryAttribute : TheoryAttribute
         else if (!GatewayCrds.Found) Skip = GatewayCrds.SkipReason;
     }
 }
+
+/// <summary>A chart test against the real API server with the gateway CRDs, skipped with a message where any of them is missing.</summary>
+public sealed class ChartGatewayApiServerFactAttribute : FactAttribute
+{
+    public ChartGatewayApiServerFactAttribute()
+    {
+        if (!EnvtestAssets.Found) Skip = EnvtestAssets.SkipReason;
+        else if (!ChartRenderer.Found) Skip = ChartRenderer.SkipReason;
+        else if (!GatewayCrds.Found) Skip = GatewayCrds.SkipReason;
+    }
+}
