@@ -50,7 +50,8 @@ public sealed partial class InferenceServiceReconcilerGrain
                 SetGatewayTimer(_gatewayCrds.RecheckAt);
                 return true;
             }
-            await GatewayApply.ApplyAndPruneAsync(writer, exposure.Objects, GatewayKinds.ForInferenceService, ns, selector);
+            // Always the same three names: nothing to prune while exposed.
+            foreach (var manifest in exposure.Objects) await writer.ApplyObjectAsync(manifest.Kind, manifest.Object);
             var message = $"model \"{exposure.ModelName}\" exposed via {exposure.Endpoint}";
             if (_gatewayOutcome?.Ready != true || _gatewayOutcome.Message != message)
                 await writer.EventAsync(Regarding(service), "Normal", GatewayReasons.Exposed, message);
