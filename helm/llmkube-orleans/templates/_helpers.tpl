@@ -90,4 +90,13 @@ app.kubernetes.io/component: silo
 - apiGroups: [events.k8s.io]
   resources: [events]
   verbs: [create, patch]
+# Gateway mode (Envoy AI Gateway): what a Gateway-mode router or an exposed InferenceService generates is applied
+# with server-side apply, listed by label to find what is no longer generated, and deleted. A Gateway
+# (gateway.networking.k8s.io) is only referred to, never read or written. Discovery tells whether these are installed.
+- apiGroups: [gateway.envoyproxy.io]
+  resources: [backends, backendtrafficpolicies, securitypolicies]
+  verbs: [list, create, patch, delete]
+- apiGroups: [aigateway.envoyproxy.io]
+  resources: [aiservicebackends, aigatewayroutes]
+  verbs: [list, create, patch, delete]
 {{- end }}

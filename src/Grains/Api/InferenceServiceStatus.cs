@@ -28,4 +28,6 @@ public sealed class InferenceServiceStatus
     public string? SchedulingStatus { get; set; }
 
     [Id(9)] public string? SchedulingMessage { get; set; }
+
+    [Id(10), Description("With spec.endpoint.gateway enabled: the exposure on the gateway.")] public GatewayStatus? Gateway { get; set; }
 }

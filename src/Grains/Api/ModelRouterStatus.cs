@@ -19,4 +19,6 @@ public sealed class ModelRouterStatus
     public List<RouterBackendStatus>? Backends { get; set; }
 
     [Id(5)] public List<Condition>? Conditions { get; set; }
+
+    [Id(6), Description("Gateway mode: the generated route's state.")] public GatewayStatus? Gateway { get; set; }
 }

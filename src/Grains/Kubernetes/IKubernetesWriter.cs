@@ -20,6 +20,18 @@ public interface IKubernetesWriter
     /// </summary>
     Task DeleteAsync(string kind, string ns, string name, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Server-side applies an unstructured object of <paramref name="kind"/> (it carries apiVersion, kind, metadata.name
+    /// and metadata.namespace) with our field manager, taking over conflicting fields.
+    /// </summary>
+    Task ApplyObjectAsync(ResourceKind kind, JsonObject desired, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an object of <paramref name="kind"/>; one that is gone, or a kind the API server does not serve, is not an error.</summary>
+    Task DeleteObjectAsync(ResourceKind kind, string ns, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The names of the objects of <paramref name="kind"/> in <paramref name="ns"/> matching <paramref name="labelSelector"/>; none when the kind is not served.</summary>
+    Task<IReadOnlyList<string>> ListObjectNamesAsync(ResourceKind kind, string ns, string labelSelector, CancellationToken cancellationToken = default);
+
     /// <summary>Server-side applies <c>status</c> of one of our kinds through its status subresource.</summary>
     Task ApplyStatusAsync(string kind, string plural, string ns, string name, JsonObject status, CancellationToken cancellationToken = default);
 

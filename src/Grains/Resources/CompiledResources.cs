@@ -13,6 +13,8 @@ public sealed record CompiledResources(
     IReadOnlyList<string> Problems,
     IReadOnlyList<string> Warnings)
 {
+    private const string GatewayDataPlane = "Gateway";
+
     /// <summary>True when the set can be applied.</summary>
     public bool Succeeded => Problems.Count == 0;
 
@@ -24,6 +26,13 @@ public sealed record CompiledResources(
         var configs = new List<RouterConfig>();
         foreach (var router in load.Resources.Routers)
         {
+            if (router.Spec?.DataPlane == GatewayDataPlane)
+            {
+                // Served by our gateway, a Gateway-mode router would lose what Envoy enforces for it (JWT, budgets).
+                problems.Add(new ResourceProblem(load.Resources.SourceOf(router) ?? path, $"ModelRouter {router.Key}", "spec.dataPlane",
+                    "dataPlane Gateway is served by an Envoy AI Gateway in a cluster, not by this gateway; use Proxy (or remove the field) to serve it from files").ToString());
+                continue;
+            }
             var compiled = RouterCompiler.Compile(router, load.Resources);
             foreach (var error in compiled.Errors)
                 problems.Add(new ResourceProblem(load.Resources.SourceOf(router) ?? path, $"ModelRouter {router.Key}", error.Path, error.Message).ToString());

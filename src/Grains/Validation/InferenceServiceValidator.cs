@@ -86,6 +86,11 @@ public static partial class InferenceServiceValidator
             errors.Add(new("spec.endpoint.nodePort", "applies only with endpoint.type NodePort"));
         if (endpoint.Path is { Length: > 0 } path && !path.StartsWith('/'))
             errors.Add(new("spec.endpoint.path", $"must start with / (got \"{path}\")"));
+        if (endpoint.Gateway is not { } gateway) return;
+        if (gateway.GatewayRef is null) errors.Add(new("spec.endpoint.gateway.gatewayRef", "gatewayRef is required: name the Gateway (gateway.networking.k8s.io) to expose the service on"));
+        else GatewayReferenceValidator.Validate(gateway.GatewayRef, "spec.endpoint.gateway.gatewayRef", errors);
+        if (gateway.ModelName is { } model && (model.Length == 0 || model.Length > 253 || model != model.Trim()))
+            errors.Add(new("spec.endpoint.gateway.modelName", $"must be 1 to 253 characters without surrounding whitespace (got \"{model}\")"));
     }
 
     private static void CheckResources(List<FieldError> errors, InferenceServiceResources? resources)

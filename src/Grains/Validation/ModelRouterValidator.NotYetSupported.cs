@@ -8,13 +8,10 @@ public static partial class ModelRouterValidator
 {
     private static void ValidateNotYetSupported(ModelRouterSpec spec, List<FieldError> errors)
     {
-        if (spec.DataPlane == DataPlaneGateway)
-        {
-            errors.Add(new("spec.dataPlane", $"dataPlane \"{DataPlaneGateway}\" is not supported yet; use \"Proxy\" or remove the field"));
-        }
-
+        // Gateway mode refuses these itself (as UnsupportedMatchInGatewayMode) and enforces budgets and auth.
+        var gateway = spec.DataPlane == DataPlaneGateway;
         var rules = spec.Rules ?? [];
-        for (var i = 0; i < rules.Count; i++)
+        for (var i = 0; i < rules.Count && !gateway; i++)
         {
             if (rules[i]?.Match?.LatencySLOMs is not null)
             {
@@ -28,19 +25,19 @@ public static partial class ModelRouterValidator
             errors.Add(new("spec.policy.classification.mode", $"mode \"{mode}\" is not supported yet; use \"{ClassificationHeaderOnly}\" or remove the field"));
         }
 
-        if (policy?.Budgets is { Count: > 0 })
+        if (policy?.Budgets is { Count: > 0 } && !gateway)
         {
-            errors.Add(new("spec.policy.budgets", "budgets are not supported yet; remove the field"));
+            errors.Add(new("spec.policy.budgets", "budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field"));
         }
 
-        if (policy?.Auth?.Jwt is not null)
+        if (policy?.Auth?.Jwt is not null && !gateway)
         {
-            errors.Add(new("spec.policy.auth.jwt", "jwt authentication is not supported yet; remove the field"));
+            errors.Add(new("spec.policy.auth.jwt", "jwt authentication is enforced only with dataPlane: Gateway (by Envoy); remove the field"));
         }
 
-        if (policy?.Auth?.Allowlists is { Count: > 0 })
+        if (policy?.Auth?.Allowlists is { Count: > 0 } && !gateway)
         {
-            errors.Add(new("spec.policy.auth.allowlists", "allowlists are not supported yet; remove the field"));
+            errors.Add(new("spec.policy.auth.allowlists", "allowlists are enforced only with dataPlane: Gateway (by Envoy); remove the field"));
         }
 
         if (policy?.AuditLog?.Sink == AuditSinkOtlp)

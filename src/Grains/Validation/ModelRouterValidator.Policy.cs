@@ -1,4 +1,5 @@
 using LLMKube.Grains.Api;
+using LLMKube.Grains.Kubernetes.Gateways;
 
 namespace LLMKube.Grains.Validation;
 
@@ -41,20 +42,6 @@ public static partial class ModelRouterValidator
         {
             CheckEnum(errors, "spec.policy.auditLog.sink", auditLog.Sink, _auditSinks);
             ValidateAuditFilePath(auditLog, errors);
-        }
-
-        if (policy.Auth?.Jwt is { } jwt)
-        {
-            CheckRequired(errors, "spec.policy.auth.jwt.provider", jwt.Provider);
-            CheckRequired(errors, "spec.policy.auth.jwt.issuer", jwt.Issuer);
-            CheckRequired(errors, "spec.policy.auth.jwt.jwksURI", jwt.JwksURI);
-            CheckRequired(errors, "spec.policy.auth.jwt.teamClaim", jwt.TeamClaim);
-        }
-
-        var allowlists = policy.Auth?.Allowlists ?? [];
-        for (var i = 0; i < allowlists.Count; i++)
-        {
-            CheckRequired(errors, $"spec.policy.auth.allowlists[{i}].team", allowlists[i]?.Team);
         }
     }
 
@@ -136,6 +123,10 @@ public static partial class ModelRouterValidator
         CheckRange(errors, "spec.endpoint.port", endpoint.Port, 1, 65535);
         CheckEnum(errors, "spec.endpoint.type", endpoint.Type, _serviceTypes);
         CheckRange(errors, "spec.endpoint.nodePort", endpoint.NodePort, 30000, 32767);
+        if (endpoint.Gateway is not null)
+        {
+            errors.Add(new("spec.endpoint.gateway", "endpoint.gateway is for InferenceServices; a ModelRouter uses spec.dataPlane: Gateway with spec.gatewayRef"));
+        }
     }
 
     private static void ValidateProxy(RouterProxySpec? proxy, List<FieldError> errors)
@@ -155,80 +146,7 @@ public static partial class ModelRouterValidator
         CheckRange(errors, "spec.proxy.consecutive5xxThreshold", proxy.Consecutive5xxThreshold, 1, MaxThreshold);
     }
 
-    // What the Envoy AI Gateway data plane cannot express; kept for when that data plane is supported.
+    // What cannot be compiled onto Envoy AI Gateway (also the reconciler's refusals). Sensitive rules are checked for every data plane already.
     private static void ValidateGatewayOnly(ModelRouterSpec spec, List<FieldError> errors)
-    {
-        const string notSupported = "is not supported when dataPlane is Gateway";
-        if (spec.GatewayRef is null)
-        {
-            errors.Add(new("spec.gatewayRef", "gatewayRef is required when dataPlane is Gateway"));
-        }
-
-        var rules = spec.Rules ?? [];
-        for (var i = 0; i < rules.Count; i++)
-        {
-            var path = $"spec.rules[{i}]";
-            var match = rules[i]?.Match;
-            if (!string.IsNullOrEmpty(match?.TaskComplexity))
-            {
-                errors.Add(new($"{path}.match.taskComplexity", $"taskComplexity {notSupported}"));
-            }
-
-            if (match?.RequiredCapabilities is { Count: > 0 })
-            {
-                errors.Add(new($"{path}.match.requiredCapabilities", $"requiredCapabilities {notSupported}"));
-            }
-
-            if (match?.LatencySLOMs is not null)
-            {
-                errors.Add(new($"{path}.match.latencySLOMs", $"latencySLOMs {notSupported}"));
-            }
-
-            var models = match?.Models ?? [];
-            for (var k = 0; k < models.Count; k++)
-            {
-                if (models[k]?.IndexOfAny(['*', '?', '[']) >= 0)
-                {
-                    errors.Add(new($"{path}.match.models[{k}]", $"glob pattern \"{models[k]}\" {notSupported}"));
-                }
-            }
-
-            if (rules[i]?.Route?.Strategy is "shadow")
-            {
-                errors.Add(new($"{path}.route.strategy", $"strategy \"shadow\" {notSupported}"));
-            }
-        }
-
-        var budgets = spec.Policy?.Budgets ?? [];
-        for (var i = 0; i < budgets.Count; i++)
-        {
-            if (!string.IsNullOrEmpty(budgets[i]?.MaxUSD))
-            {
-                errors.Add(new($"spec.policy.budgets[{i}].maxUSD", $"maxUSD {notSupported}"));
-            }
-
-            if (budgets[i]?.Scope == "rule")
-            {
-                errors.Add(new($"spec.policy.budgets[{i}].scope", $"scope \"rule\" {notSupported}"));
-            }
-        }
-
-        if (spec.Policy?.AuditLog is not null)
-        {
-            errors.Add(new("spec.policy.auditLog", $"auditLog {notSupported}"));
-        }
-
-        if (spec.Policy?.Auth is { Allowlists.Count: > 0, Jwt: null })
-        {
-            errors.Add(new("spec.policy.auth.allowlists", "allowlists require auth.jwt"));
-        }
-    }
-
-    private static void CheckRequired(List<FieldError> errors, string path, string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            errors.Add(new(path, $"{path[(path.LastIndexOf('.') + 1)..]} is required"));
-        }
-    }
+        => errors.AddRange(GatewayRouteChecks.Refusals(spec).Where(r => r.Reason != GatewayReasons.UnsafeSensitiveRoute).Select(r => r.ToFieldError()));
 }

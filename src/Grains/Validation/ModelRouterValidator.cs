@@ -87,9 +87,9 @@ public static partial class ModelRouterValidator
 
         CheckEnum(errors, "spec.dataPlane", spec.DataPlane, _dataPlanes);
         CheckEnum(errors, "spec.defaultRouteStrategy", spec.DefaultRouteStrategy, _routeStrategies);
-        if (spec.GatewayRef is { } gatewayRef && string.IsNullOrEmpty(gatewayRef.Name))
+        if (spec.GatewayRef is { } gatewayRef)
         {
-            errors.Add(new("spec.gatewayRef.name", "name is required"));
+            GatewayReferenceValidator.Validate(gatewayRef, "spec.gatewayRef", errors);
         }
 
         CheckSizes(spec, errors);

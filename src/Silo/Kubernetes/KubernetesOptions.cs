@@ -47,4 +47,12 @@ public sealed class KubernetesOptions
 
     /// <summary>A metal InferenceService whose Mac agent heartbeat is older than this has no ready replica.</summary>
     public TimeSpan AgentHeartbeatTimeout { get; set; } = Grains.Kubernetes.InferenceServices.InferenceServiceSettings.DefaultHeartbeatTimeout;
+
+    /// <summary>
+    /// Gateway mode: how soon a router or InferenceService waiting for the Envoy Gateway / Envoy AI Gateway CRDs looks
+    /// again; the wait doubles up to <see cref="GatewayCrdMaxRecheck"/>. Any change to the object looks again at once.
+    /// </summary>
+    public TimeSpan GatewayCrdRecheck { get; set; } = Grains.Kubernetes.Gateways.GatewayModeSettings.Default.InitialRecheck;
+
+    public TimeSpan GatewayCrdMaxRecheck { get; set; } = Grains.Kubernetes.Gateways.GatewayModeSettings.Default.MaxRecheck;
 }

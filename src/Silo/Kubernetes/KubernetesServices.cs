@@ -1,6 +1,7 @@
 using k8s;
 using LLMKube.Grains.Cluster;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.Gateways;
 using LLMKube.Grains.Kubernetes.InferenceServices;
 using LLMKube.Grains.Kubernetes.Routers;
 using LLMKube.Grains.Models;
@@ -20,6 +21,8 @@ public static class KubernetesServices
         if (!settings.Enabled) return builder;
         var problems = SourcePolicy(settings).Problems();
         if (problems.Count > 0) throw new OptionsValidationException(KubernetesOptions.Section, typeof(KubernetesOptions), problems);
+        if (settings.GatewayCrdRecheck <= TimeSpan.Zero || settings.GatewayCrdMaxRecheck < settings.GatewayCrdRecheck)
+            throw new InvalidOperationException($"{KubernetesOptions.Section}:{nameof(KubernetesOptions.GatewayCrdRecheck)} must be positive and at most {nameof(KubernetesOptions.GatewayCrdMaxRecheck)} (got {settings.GatewayCrdRecheck} and {settings.GatewayCrdMaxRecheck})");
         if (settings.AgentHeartbeatTimeout <= TimeSpan.Zero)
             throw new InvalidOperationException($"{KubernetesOptions.Section}:{nameof(KubernetesOptions.AgentHeartbeatTimeout)} must be positive (got {settings.AgentHeartbeatTimeout})");
         builder.Services.Configure<KubernetesOptions>(section);
@@ -31,6 +34,7 @@ public static class KubernetesServices
             return new GatewaySettings(settings.GatewayImage, cluster.Redis!, cluster.ClusterId, cluster.ServiceId, cluster.Token);
         });
         builder.Services.AddSingleton(new InferenceServiceSettings(settings.ModelDownloaderImage, settings.AgentHeartbeatTimeout));
+        builder.Services.AddGatewayMode(settings);
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());
@@ -51,6 +55,14 @@ public static class KubernetesServices
             return new k8s.Kubernetes(config);
         });
         services.TryAddSingleton<IKubernetes>(sp => sp.GetRequiredService<k8s.Kubernetes>());
+        return services;
+    }
+
+    /// <summary>What Gateway mode's reconcilers need: API discovery of the gateway kinds and how often to look for them again.</summary>
+    public static IServiceCollection AddGatewayMode(this IServiceCollection services, KubernetesOptions settings)
+    {
+        services.AddSingleton(new GatewayModeSettings(settings.GatewayCrdRecheck, settings.GatewayCrdMaxRecheck));
+        services.AddSingleton<IGatewayApiDiscovery, GatewayApiDiscovery>();
         return services;
     }
 

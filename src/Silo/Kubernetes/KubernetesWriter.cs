@@ -63,6 +63,62 @@ public sealed partial class KubernetesWriter(IKubernetes client, TimeProvider ti
         }
     }
 
+    public async Task ApplyObjectAsync(ResourceKind kind, JsonObject desired, CancellationToken cancellationToken = default)
+    {
+        var meta = desired["metadata"]?.AsObject() ?? throw new ArgumentException("the object has no metadata", nameof(desired));
+        var (name, ns) = ((string?)meta["name"], (string?)meta["namespace"]);
+        if (string.IsNullOrEmpty(name) || string.IsNullOrEmpty(ns)) throw new ArgumentException("the object needs metadata.name and metadata.namespace", nameof(desired));
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch(desired, V1Patch.PatchType.ApplyPatch), kind.Group, kind.Version, ns, kind.Plural, name,
+                fieldManager: KubeNames.FieldManager, force: true, cancellationToken: cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException ex)
+        {
+            // The API server's own words (what its schema refused) are what a status condition should show.
+            throw new InvalidOperationException($"applying {kind.Kind} {ns}/{name}: {ServerMessage(ex)}", ex);
+        }
+    }
+
+    private static string ServerMessage(k8s.Autorest.HttpOperationException ex)
+    {
+        try
+        {
+            if (JsonNode.Parse(ex.Response.Content ?? "") is JsonObject status && (string?)status["message"] is { Length: > 0 } message) return message;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return $"{(int)ex.Response.StatusCode} {ex.Response.StatusCode}";
+    }
+
+    public async Task DeleteObjectAsync(ResourceKind kind, string ns, string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await client.CustomObjects.DeleteNamespacedCustomObjectAsync(kind.Group, kind.Version, ns, kind.Plural, name, cancellationToken: cancellationToken);
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Gone, or the kind is not served (its CRD was removed): nothing left to delete either way.
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListObjectNamesAsync(ResourceKind kind, string ns, string labelSelector, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(
+                kind.Group, kind.Version, ns, kind.Plural, labelSelector: labelSelector, cancellationToken: cancellationToken);
+            return [.. (list["items"]?.AsArray() ?? []).Select(i => (string?)i?["metadata"]?["name"]).OfType<string>()];
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+    }
+
     public async Task ApplyStatusAsync(string kind, string plural, string ns, string name, JsonObject status, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject

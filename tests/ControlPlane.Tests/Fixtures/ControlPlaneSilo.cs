@@ -63,6 +63,7 @@ public sealed class ControlPlaneSilo : IAsyncDisposable
         };
         configure?.Invoke(options);
         builder.Services.AddSingleton<IOptions<KubernetesOptions>>(Options.Create(options));
+        builder.Services.AddGatewayMode(options);
         builder.Services.AddWatchDispatchers();
         builder.Services.AddSingleton<KubernetesControlPlane>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KubernetesControlPlane>());

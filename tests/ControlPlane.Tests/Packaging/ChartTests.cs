@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using LLMKube.ControlPlane.Tests.Fixtures;
 using LLMKube.Grains.Kubernetes;
+using LLMKube.Grains.Kubernetes.Gateways;
 using LLMKube.Silo.Webhooks;
 
 namespace LLMKube.ControlPlane.Tests.Packaging;
@@ -181,18 +182,7 @@ public sealed class ChartTests(ApiServerFixture api)
     public async Task TheChartsRbac_IsEnoughToReconcile_AndNoMore()
     {
         var ns = await api.CreateNamespaceAsync("chart-rbac");
-        var release = "rbac-" + ns[^8..];
-        var chart = await RenderAsync(release, ns);
-        string[] rbacKinds = ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"];
-        var rbac = chart.ListOf(o => rbacKinds.Contains((string?)o["kind"]));
-        var apply = await api.KubectlWithInputAsync(rbac, "apply", "-f", "-");
-        Assert.True(apply.ExitCode == 0, apply.StdErr);
-
-        var account = $"{release}-llmkube-orleans-silo";
-        var token = await api.KubectlAsync("create", "token", account, "-n", ns, "--duration=1h");
-        Assert.True(token.ExitCode == 0, token.StdErr);
-        var identity = new KubernetesClientConfiguration { Host = api.Config.Host, SslCaCerts = api.Config.SslCaCerts, AccessToken = token.StdOut.Trim() };
-
+        var (identity, subject) = await ChartIdentityAsync(ns);
         await using var silo = await ControlPlaneSilo.StartAsync(api, "svc-" + ns, [ns], identity: identity);
         var router = await api.KubectlWithInputAsync($$"""
             apiVersion: inference.llmkube.dev/v1alpha1
@@ -249,12 +239,61 @@ public sealed class ChartTests(ApiServerFixture api)
         Assert.True(unscaled.ExitCode == 0, unscaled.StdErr);
         await Eventually.GetAsync(async () => (await api.Client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns)).Items, items => items.Count == 0, what: "the HPA deleted");
 
-        var subject = $"system:serviceaccount:{ns}:{account}";
         foreach (var (verb, resource) in new[] { ("delete", "deployments"), ("get", "configmaps"), ("delete", "secrets"), ("create", "pods"), ("update", "modelrouters") })
         {
             var can = await api.KubectlAsync("auth", "can-i", verb, resource, "-n", ns, "--as", subject);
             Assert.True(can.StdOut.Trim() == "no", $"{subject} may {verb} {resource}: {can.StdOut}{can.StdErr}");
         }
+    }
+
+    /// <summary>
+    /// Gateway mode as the chart's service account: the generated Envoy AI Gateway objects are written, pruned and
+    /// removed with exactly the chart's rules, which grant nothing on Gateway API objects.
+    /// </summary>
+    [ChartGatewayApiServerFact]
+    public async Task TheChartsRbac_IsEnoughForGatewayMode_AndNoMore()
+    {
+        await GatewayCrds.InstallAsync(api);
+        var ns = await api.CreateNamespaceAsync("chart-gw");
+        var (identity, subject) = await ChartIdentityAsync(ns);
+        await using var silo = await ControlPlaneSilo.StartAsync(api, "svc-" + ns, [ns], identity: identity);
+        var steps = new Gateways.GatewaySteps(api, ns);
+
+        await steps.ApplyAsync(steps.Router());
+        var route = await steps.ObjectAsync(GatewayKinds.AIGatewayRoute, "chat");
+        Assert.Equal(KubeNames.FieldManager, (string?)route["metadata"]!["managedFields"]![0]!["manager"]);
+        await steps.RouterStatusAsync("chat", s => Gateways.GatewaySteps.Reason(s, "GatewayReady") == GatewayReasons.Exposed, "exposed by the service account");
+        Assert.Equal(["chat"], await steps.NamesAsync(GatewayKinds.SecurityPolicy));
+        Assert.Equal(["chat"], await steps.NamesAsync(GatewayKinds.BackendTrafficPolicy));
+
+        await steps.ApplyAsync(steps.Router(change: s => { s.DataPlane = "Proxy"; s.Policy = null; }));
+        foreach (var kind in GatewayKinds.ForRouter)
+            await Eventually.GetAsync(async () => await steps.NamesAsync(kind), names => names.Count == 0, what: $"{kind.Kind} removed by the service account");
+
+        foreach (var (verb, resource) in new[] { ("get", "aigatewayroutes.aigateway.envoyproxy.io"), ("update", "backends.gateway.envoyproxy.io"),
+            ("watch", "securitypolicies.gateway.envoyproxy.io"), ("get", "gateways.gateway.networking.k8s.io"), ("create", "httproutes.gateway.networking.k8s.io"),
+            ("create", "backendsecuritypolicies.aigateway.envoyproxy.io") })
+        {
+            var can = await api.KubectlAsync("auth", "can-i", verb, resource, "-n", ns, "--as", subject);
+            Assert.True(can.StdOut.Trim() == "no", $"{subject} may {verb} {resource}: {can.StdOut}{can.StdErr}");
+        }
+    }
+
+    // The chart's RBAC applied, and a token of its silo service account: the identity the control plane then runs as.
+    private async Task<(KubernetesClientConfiguration Identity, string Subject)> ChartIdentityAsync(string ns)
+    {
+        var release = "rbac-" + ns[^8..];
+        var chart = await RenderAsync(release, ns);
+        string[] rbacKinds = ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"];
+        var rbac = chart.ListOf(o => rbacKinds.Contains((string?)o["kind"]));
+        var apply = await api.KubectlWithInputAsync(rbac, "apply", "-f", "-");
+        Assert.True(apply.ExitCode == 0, apply.StdErr);
+
+        var account = $"{release}-llmkube-orleans-silo";
+        var token = await api.KubectlAsync("create", "token", account, "-n", ns, "--duration=1h");
+        Assert.True(token.ExitCode == 0, token.StdErr);
+        var identity = new KubernetesClientConfiguration { Host = api.Config.Host, SslCaCerts = api.Config.SslCaCerts, AccessToken = token.StdOut.Trim() };
+        return (identity, $"system:serviceaccount:{ns}:{account}");
     }
 
     private async Task<RenderedChart> RenderAsync(string release, string ns)

@@ -31,23 +31,36 @@ public class ModelRouterValidatorLimitsTests
             router,
             "spec.rules[1].match.latencySLOMs: latencySLOMs is not supported yet; remove the field",
             "spec.policy.classification.mode: mode \"detector\" is not supported yet; use \"header-only\" or remove the field",
-            "spec.policy.budgets: budgets are not supported yet; remove the field",
-            "spec.policy.auth.jwt: jwt authentication is not supported yet; remove the field",
-            "spec.policy.auth.allowlists: allowlists are not supported yet; remove the field",
+            "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field",
+            "spec.policy.auth.jwt: jwt authentication is enforced only with dataPlane: Gateway (by Envoy); remove the field",
+            "spec.policy.auth.allowlists: allowlists are enforced only with dataPlane: Gateway (by Envoy); remove the field",
             "spec.policy.auditLog.sink: sink \"otlp\" is not supported yet; use \"stdout\" or \"file\"",
             "spec.policy.auditLog.includeRequestBody: includeRequestBody is not supported: the gateway never logs request bodies; remove the field",
             "spec.mcpServer.enabled: the MCP server is not supported yet; remove the field");
     }
 
     [Fact]
-    public void GatewayDataPlane_IsRefused_AndItsOwnChecksStillRun() => AssertErrors(
+    public void GatewayDataPlane_AcceptsWhatEnvoyEnforces_BudgetsAndJwtWithAllowlists() => AssertErrors(
         With(s =>
         {
             s.DataPlane = "Gateway";
             s.GatewayRef = new GatewayReference { Name = "gw" };
             s.Rules!.RemoveAt(1);
-        }),
-        "spec.dataPlane: dataPlane \"Gateway\" is not supported yet; use \"Proxy\" or remove the field");
+            s.Policy = new RouterPolicy
+            {
+                Budgets = [new BudgetSpec { Name = "b", Scope = "team", MaxTokens = 1000 }],
+                Auth = new AuthPolicy
+                {
+                    Jwt = new JwtAuth { Provider = "p", Issuer = "i", JwksURI = "https://i/jwks", TeamClaim = "team" },
+                    Allowlists = [new TeamAllowlist { Team = "ml", Models = ["m"] }],
+                },
+            };
+        }));
+
+    [Fact]
+    public void AModelRoutersEndpointGateway_IsRefused_ItIsForInferenceServices() => AssertErrors(
+        With(s => s.Endpoint = new EndpointSpec { Gateway = new GatewayExposureSpec { Enabled = true, GatewayRef = new GatewayReference { Name = "gw" } } }),
+        "spec.endpoint.gateway: endpoint.gateway is for InferenceServices; a ModelRouter uses spec.dataPlane: Gateway with spec.gatewayRef");
 
     [Fact]
     public void WhatWorks_OrSwitchesAFeatureOff_IsAccepted() => AssertErrors(With(s =>

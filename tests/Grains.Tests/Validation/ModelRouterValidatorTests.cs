@@ -173,23 +173,23 @@ public class ModelRouterValidatorTests
     public void V14_RuleBudgetWithoutRuleName() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "rule", MaxTokens = 10 }] }),
         "spec.policy.budgets[0].ruleName: ruleName is required when scope=rule",
-        "spec.policy.budgets: budgets are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
     public void V15_RuleBudgetWithUnknownRule() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "rule", RuleName = "ghost", MaxTokens = 10 }] }),
         "spec.policy.budgets[0].ruleName: references undefined rule \"ghost\"",
-        "spec.policy.budgets: budgets are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
     public void V16_BudgetWithoutLimit() => AssertErrors(
         With(s => s.Policy = new RouterPolicy { Budgets = [new BudgetSpec { Name = "b", Scope = "team", MaxUSD = "  " }] }),
         "spec.policy.budgets[0].maxUSD: must match ^[0-9]+(\\.[0-9]+)?$; got \"  \"",
         "spec.policy.budgets[0]: must set at least one of maxTokens or maxUSD",
-        "spec.policy.budgets: budgets are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
-    public void Budgets_OtherwiseValid_AreRefusedAsNotSupportedYet() => AssertErrors(
+    public void Budgets_InProxyMode_AreRefused_AsOnlyGatewayModeEnforcesThem() => AssertErrors(
         With(s => s.Policy = new RouterPolicy
         {
             Budgets =
@@ -198,7 +198,7 @@ public class ModelRouterValidatorTests
                 new BudgetSpec { Name = "b2", Scope = "team", MaxUSD = "12.50", WindowSeconds = 3600 },
             ],
         }),
-        "spec.policy.budgets: budgets are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
     public void DuplicateRuleName_IsReported() => AssertErrors(
@@ -310,13 +310,9 @@ public class ModelRouterValidatorTests
         "spec.policy.budgets[0].scope: scope is required",
         "spec.policy.budgets[0].windowSeconds: must be >= 1; got 0",
         "spec.policy.budgets[0].maxTokens: must be >= 1; got 0",
-        "spec.policy.auth.jwt.issuer: issuer is required",
-        "spec.policy.auth.jwt.jwksURI: jwksURI is required",
-        "spec.policy.auth.jwt.teamClaim: teamClaim is required",
-        "spec.policy.auth.allowlists[0].team: team is required",
-        "spec.policy.budgets: budgets are not supported yet; remove the field",
-        "spec.policy.auth.jwt: jwt authentication is not supported yet; remove the field",
-        "spec.policy.auth.allowlists: allowlists are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field",
+        "spec.policy.auth.jwt: jwt authentication is enforced only with dataPlane: Gateway (by Envoy); remove the field",
+        "spec.policy.auth.allowlists: allowlists are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
     public void Schema_BackendsRequiredAndNonEmpty()
@@ -346,7 +342,7 @@ public class ModelRouterValidatorTests
         "spec.endpoint.nodePort: must be between 30000 and 32767; got 80",
         "spec.proxy.replicas: must be between 1 and 10; got 11",
         "spec.proxy.revisionHistoryLimit: must be >= 0; got -1",
-        "spec.policy.budgets: budgets are not supported yet; remove the field");
+        "spec.policy.budgets: budgets are enforced only with dataPlane: Gateway (by Envoy); remove the field");
 
     [Fact]
     public void Validate_CollectsAllErrorsInOnePass()
@@ -380,11 +376,10 @@ public class ModelRouterValidatorTests
             s.Rules![1].Match!.Models = ["gpt-*"];
             s.Rules[1].Route!.Strategy = "shadow";
         }),
-        "spec.dataPlane: dataPlane \"Gateway\" is not supported yet; use \"Proxy\" or remove the field",
-        "spec.gatewayRef: gatewayRef is required when dataPlane is Gateway",
-        "spec.rules[1].match.taskComplexity: taskComplexity is not supported when dataPlane is Gateway",
-        "spec.rules[1].match.models[0]: glob pattern \"gpt-*\" is not supported when dataPlane is Gateway",
-        "spec.rules[1].route.strategy: strategy \"shadow\" is not supported when dataPlane is Gateway");
+        "spec.gatewayRef: gatewayRef is required when dataPlane is Gateway: name the Gateway (gateway.networking.k8s.io) the route attaches to",
+        "spec.rules[1].match.taskComplexity: rule \"complex-to-cloud\": taskComplexity is not supported when dataPlane is Gateway (Envoy matches the model and headers only)",
+        "spec.rules[1].match.models[0]: rule \"complex-to-cloud\": glob pattern \"gpt-*\" is not supported when dataPlane is Gateway; list exact model names",
+        "spec.rules[1].route.strategy: rule \"complex-to-cloud\": strategy \"shadow\" is not supported when dataPlane is Gateway; use primary-fallback or weighted");
 
     [Fact]
     public void ProxyDataPlane_AcceptsGatewayOnlyRestrictedFeatures() => AssertErrors(With(s =>

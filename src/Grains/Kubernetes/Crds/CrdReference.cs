@@ -12,7 +12,8 @@ public static class CrdReference
         text.Append("# CRD reference\n\n");
         text.Append($"Generated from the C# API types by `{CrdFiles.RegenerateAllCommand}`; do not edit.\n");
         text.Append("Group `inference.llmkube.dev`, version `v1alpha1`, all namespaced. What each field does is described in\n");
-        text.Append("[configuration.md](configuration.md) (ModelRouter) and [kubernetes.md](kubernetes.md); this page lists every\n");
+        text.Append("[configuration.md](configuration.md) (ModelRouter), [gateway-mode.md](gateway-mode.md) (dataPlane Gateway, endpoint.gateway)\n");
+        text.Append("and [kubernetes.md](kubernetes.md); this page lists every\n");
         text.Append("field the API server accepts, with the bounds it enforces. CEL rules are listed per object.\n");
         foreach (var kind in CrdGenerator.Kinds)
         {

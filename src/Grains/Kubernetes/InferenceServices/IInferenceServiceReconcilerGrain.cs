@@ -15,6 +15,9 @@ public interface IInferenceServiceReconcilerGrain : IGrainWithStringKey
     /// </summary>
     Task HeartbeatExpired();
 
+    /// <summary>Gateway exposure waits for the gateway CRDs: time to look again. Called by the grain's own timer.</summary>
+    Task GatewayDue();
+
     /// <summary>The service is gone: stop its timers. Owned objects go with it through their owner references.</summary>
     Task Deleted();
 }

@@ -1,6 +1,7 @@
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Observability;
+using LLMKube.Grains.Kubernetes.Gateways;
 using LLMKube.Grains.Validation;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,8 @@ public sealed partial class InferenceServiceReconcilerGrain(
     IKubernetesWriter writer,
     InferenceServiceSettings settings,
     RoutingClock clock,
+    IGatewayApiDiscovery discovery,
+    GatewayModeSettings gatewayMode,
     ILogger<InferenceServiceReconcilerGrain> logger) : Grain, IInferenceServiceReconcilerGrain
 {
     /// <summary>How often a failed reconcile is retried (the timer also keeps the activation, and its heartbeat timer, alive).</summary>
@@ -65,6 +68,7 @@ public sealed partial class InferenceServiceReconcilerGrain(
         _retry?.Dispose();
         _retry = null;
         SetHeartbeatTimer(null);
+        SetGatewayTimer(null);
         _observed = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -73,6 +77,7 @@ public sealed partial class InferenceServiceReconcilerGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         SetHeartbeatTimer(null);
+        SetGatewayTimer(null);
         return Task.CompletedTask;
     }
 
@@ -90,8 +95,9 @@ public sealed partial class InferenceServiceReconcilerGrain(
             var plan = Plan(observed, invalid);
             // Objects are written once the Model is Ready and the spec deploys; until then, only status.
             if (plan is { Failure: null } && observed.Model?.Status?.Phase == PhaseDecision.Ready) await ApplyAsync(observed, plan);
+            var exposed = await ExposeAsync(observed, invalid);
             await DecideAsync(observed, invalid, plan);
-            _reconciled = observed.Fingerprint;
+            _reconciled = exposed ? observed.Fingerprint : null;
             ControlPlaneMetrics.Reconciled(InferenceService.KindName, started, failed: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -132,7 +138,7 @@ public sealed partial class InferenceServiceReconcilerGrain(
         var decision = PhaseDecision.Decide(new PhaseInputs(
             spec.ModelRef ?? "", [.. invalid.Select(e => e.ToString())], observed.Model is not null, observed.Model?.Status?.Phase, plan?.Failure, suspended, desired, ready, metal));
         var modelReady = observed.Model?.Status?.Phase == PhaseDecision.Ready;
-        var status = InferenceServiceStatusBuilder.Build(service, decision, desired, ready, modelReady, _conditions, now);
+        var status = InferenceServiceStatusBuilder.Build(service, decision, desired, ready, modelReady, _conditions, now, _gatewayOutcome);
         var text = status.Status.ToJsonString();
         if (text != _writtenStatus)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LLMKube.Grains.Api;
+using LLMKube.Grains.Kubernetes.Gateways;
 
 namespace LLMKube.Grains.Kubernetes.InferenceServices;
 
@@ -14,14 +15,14 @@ public static class InferenceServiceStatusBuilder
 {
     public static InferenceServiceStatusResult Build(
         InferenceService service, PhaseDecision decision, int desired, int ready, bool modelReady,
-        IReadOnlyList<KubeCondition>? previous, DateTimeOffset now)
+        IReadOnlyList<KubeCondition>? previous, DateTimeOffset now, GatewayOutcome? gateway = null)
     {
         var generation = service.Metadata.Generation ?? 0;
         var phase = decision.Phase;
         var available = PhaseDecision.Serves(phase);
         var progressing = phase is PhaseDecision.Creating or PhaseDecision.Pending or PhaseDecision.Progressing;
         var failed = phase == PhaseDecision.Failed;
-        KubeCondition[] conditions =
+        List<KubeCondition> conditions =
         [
             KubeCondition.Next(previous, "Available", available, decision.Reason, decision.Message, now, generation),
             KubeCondition.Next(previous, "Progressing", progressing, progressing ? decision.Reason : phase, decision.Message, now, generation),
@@ -42,6 +43,12 @@ public static class InferenceServiceStatusBuilder
         {
             status["schedulingStatus"] = scheduling;
             status["schedulingMessage"] = decision.SchedulingMessage ?? "";
+        }
+        // Only while endpoint.gateway is enabled: switched off, the condition and status.gateway go with the objects.
+        if (gateway is not null)
+        {
+            conditions.Add(gateway.Condition(previous, now, generation));
+            status["gateway"] = gateway.ToStatus();
         }
         status["conditions"] = new JsonArray([.. conditions.Select(c => (JsonNode)c.ToJson())]);
         return new InferenceServiceStatusResult(status, conditions);

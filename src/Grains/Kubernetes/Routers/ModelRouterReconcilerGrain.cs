@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using LLMKube.Grains.Api;
 using LLMKube.Grains.Backends;
 using LLMKube.Grains.Observability;
+using LLMKube.Grains.Kubernetes.Gateways;
 using LLMKube.Grains.Routers;
 using LLMKube.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,8 @@ public sealed partial class ModelRouterReconcilerGrain(
     IKubernetesWriter writer,
     GatewaySettings gateway,
     RoutingClock clock,
+    IGatewayApiDiscovery discovery,
+    GatewayModeSettings gatewayMode,
     ILogger<ModelRouterReconcilerGrain> logger) : Grain, IModelRouterReconcilerGrain, IRoutingTableObserver
 {
     /// <summary>How often the RoutingTable subscription is refreshed (it expires after two minutes) and a failed write retried.</summary>
@@ -46,6 +49,7 @@ public sealed partial class ModelRouterReconcilerGrain(
     {
         _refresh?.Dispose();
         _refresh = null;
+        SetGatewayTimer(null);
         _observed = null;
         DeactivateOnIdle();
         return Task.CompletedTask;
@@ -54,7 +58,9 @@ public sealed partial class ModelRouterReconcilerGrain(
     public async Task OnSnapshot(RoutingSnapshot snapshot)
     {
         _health = snapshot.Backends;
-        if (_observed is not null && _reconciled is not null) await WriteStatusAsync();
+        if (_observed is null || _reconciled is null) return;
+        if (InGatewayMode(_observed.Router)) await GatewayHealthChangedAsync();
+        await WriteStatusAsync();
     }
 
     private async Task ReconcileAsync()
@@ -65,7 +71,12 @@ public sealed partial class ModelRouterReconcilerGrain(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            if (observed.Errors.Count == 0 && _config is not null)
+            var done = true;
+            if (InGatewayMode(router))
+            {
+                done = await ReconcileGatewayModeAsync(observed, key);
+            }
+            else if (observed.Errors.Count == 0 && _config is not null)
             {
                 await GrainFactory.GetGrain<IRouterGrain>(key).Apply(_config);
                 await PushBlocksAsync(_config, observed.Unavailable);
@@ -80,8 +91,10 @@ public sealed partial class ModelRouterReconcilerGrain(
             {
                 await writer.EventAsync(Regarding(router), "Warning", "SpecInvalid", Truncate(string.Join("; ", observed.Errors)));
             }
+            if (!InGatewayMode(router)) await LeaveGatewayModeAsync(router);
             await WriteStatusAsync();
-            _reconciled = observed.Fingerprint;
+            _reconciled = done ? observed.Fingerprint : null;
+            if (!done) EnsureTimer();
             ControlPlaneMetrics.Reconciled(ModelRouter.KindName, started, failed: false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -109,7 +122,10 @@ public sealed partial class ModelRouterReconcilerGrain(
     private async Task WriteStatusAsync()
     {
         var observed = _observed!;
-        var status = RouterStatusBuilder.Build(observed, observed.Errors.Count == 0 ? _config : null, _health, _conditions, clock.Now);
+        var config = observed.Errors.Count == 0 ? _config : null;
+        var status = InGatewayMode(observed.Router) && _gatewayRoute?.Outcome is { } outcome
+            ? GatewayRouterStatusBuilder.Build(observed, config, _health, outcome, _conditions, clock.Now)
+            : RouterStatusBuilder.Build(observed, config, _health, _conditions, clock.Now);
         var text = status.Status.ToJsonString();
         if (text == _writtenStatus) return;
         await writer.ApplyStatusAsync(ModelRouter.KindName, "modelrouters", observed.Router.Metadata.NamespaceOrDefault, observed.Router.Metadata.Name!, (JsonObject)status.Status.DeepClone());

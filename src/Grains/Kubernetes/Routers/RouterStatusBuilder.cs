@@ -47,15 +47,8 @@ public static class RouterStatusBuilder
             conditions.Add(KubeCondition.Next(previous, "Available", deploymentReady,
                 deploymentReady ? "DeploymentReady" : "DeploymentNotReady",
                 $"{ready}/{desired} gateway replicas ready", now, generation));
-            var open = health?.Where(h => !h.Value.IsClosed && h.Value.Blocked is null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
-            var blocked = health?.Where(h => h.Value.Blocked is not null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
-            var allHealthy = open.Count == 0 && blocked.Count == 0;
-            var problems = new List<string>();
-            if (blocked.Count > 0) problems.Add("unavailable: " + string.Join(", ", blocked));
-            if (open.Count > 0) problems.Add("quarantined: " + string.Join(", ", open));
-            conditions.Add(KubeCondition.Next(previous, "BackendsReady", allHealthy,
-                allHealthy ? "BackendsHealthy" : blocked.Count > 0 ? "BackendsUnavailable" : "BackendsQuarantined",
-                allHealthy ? "every backend is in rotation with its circuit closed" : string.Join("; ", problems), now, generation));
+            var (backendsReady, allHealthy) = BackendsReady(health, previous, now, generation);
+            conditions.Add(backendsReady);
             phase = !deploymentReady ? PhaseProvisioning : allHealthy ? PhaseReady : PhaseDegraded;
             status["activeRules"] = router.Spec?.Rules?.Count ?? 0;
             status["endpoint"] = GatewayObjectsBuilder.Endpoint(router);
@@ -66,7 +59,23 @@ public static class RouterStatusBuilder
         return new RouterStatus(status, conditions, phase);
     }
 
-    private static JsonArray Backends(RouterConfig config, IReadOnlyDictionary<string, BackendHealth>? health)
+    /// <summary>The <c>BackendsReady</c> condition: every backend in rotation with its circuit closed, or which are not.</summary>
+    public static (KubeCondition Condition, bool AllHealthy) BackendsReady(IReadOnlyDictionary<string, BackendHealth>? health, IReadOnlyList<KubeCondition>? previous, DateTimeOffset now, long generation)
+    {
+        var open = health?.Where(h => !h.Value.IsClosed && h.Value.Blocked is null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
+        var blocked = health?.Where(h => h.Value.Blocked is not null).Select(h => h.Key).Order(StringComparer.Ordinal).ToList() ?? [];
+        var allHealthy = open.Count == 0 && blocked.Count == 0;
+        var problems = new List<string>();
+        if (blocked.Count > 0) problems.Add("unavailable: " + string.Join(", ", blocked));
+        if (open.Count > 0) problems.Add("quarantined: " + string.Join(", ", open));
+        var condition = KubeCondition.Next(previous, "BackendsReady", allHealthy,
+            allHealthy ? "BackendsHealthy" : blocked.Count > 0 ? "BackendsUnavailable" : "BackendsQuarantined",
+            allHealthy ? "every backend is in rotation with its circuit closed" : string.Join("; ", problems), now, generation);
+        return (condition, allHealthy);
+    }
+
+    /// <summary><c>status.backends</c>: each backend's address and shared circuit.</summary>
+    public static JsonArray Backends(RouterConfig config, IReadOnlyDictionary<string, BackendHealth>? health)
     {
         var array = new JsonArray();
         foreach (var backend in config.Backends)
