@@ -25,6 +25,12 @@ public sealed class KubernetesOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long reconciles wait for every watch's first list (so nothing is decided on a partial view); past it, a watch
+    /// that still cannot list is logged and the others' objects are reconciled.
+    /// </summary>
+    public TimeSpan InitialSyncTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The gateway image of the per-router gateway Deployments.</summary>
     public string GatewayImage { get; set; } = "ghcr.io/llmkube/llmkube-orleans-gateway:latest";
 

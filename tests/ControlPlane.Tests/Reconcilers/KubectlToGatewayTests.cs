@@ -42,7 +42,7 @@ public sealed class KubectlToGatewayTests(ApiServerFixture api, RedisFixture red
         await using var gateway = await GatewayHost.JoinAsync(redisServer, service, $"{ns}/chat");
 
         using (var response = await gateway.SendAsync("anything"))
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{string.Join("\n", silo.Logs.Messages)}");
         Assert.Equal("Bearer sk-first", upstream.Requests[^1].Headers["authorization"].Single());
 
         // Rotating the Secret reaches the gateway with the next snapshot, without a restart.
